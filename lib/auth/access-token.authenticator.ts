@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Device } from '../device.entity.js';
+import { DevicesService } from '../devices.service.js';
+import { InvalidAccessTokenError } from '../errors.js';
+import type { JwtUserIdReader, JwtUsernameReader } from '../handlers/claims-readers.js';
+import type { JwtClaims } from '../handlers/jwt-payload.handler.js';
+import { JWT_USER_ID_READER, JWT_USERNAME_READER } from '../jwt-devices.constants.js';
+import { JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
+import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
+import { TokensService } from '../tokens.service.js';
+import { UsersGateway } from '../users.gateway.js';
+
+export interface AccessIdentity {
+  user: JwtDevicesUser;
+  device: Device | null;
+  claims: JwtClaims;
+}
+
+const CANONICAL_ID = /^[1-9][0-9]{0,15}$/;
+
+/** From verified claims to a live device and an active user, or an InvalidAccessTokenError. */
+@Injectable()
+export class AccessTokenAuthenticator {
+  constructor(
+    @Inject(JWT_DEVICES_OPTIONS) private readonly options: ResolvedJwtDevicesOptions,
+    @Inject(JWT_USER_ID_READER) private readonly userIdReader: JwtUserIdReader,
+    @Inject(JWT_USERNAME_READER) private readonly usernameReader: JwtUsernameReader,
+    private readonly tokens: TokensService,
+    private readonly devices: DevicesService,
+    private readonly users: UsersGateway,
+  ) {}
+
+  /** Verifies a raw token, then its device and user. */
+  async authenticateToken(token: string): Promise<AccessIdentity> {
+    return this.authenticateClaims(this.tokens.verifyAccessToken(token));
+  }
+
+  /** Checks claims whose signature is already verified. */
+  async authenticateClaims(claims: JwtClaims): Promise<AccessIdentity> {
+    const userId = this.userIdReader.userId(claims);
+    if (!isUserId(userId)) throw new InvalidAccessTokenError('user_id');
+    const username = this.usernameReader.username(claims);
+    let device: Device | null = null;
+    if (this.options.permanentTokenAuth) {
+      const deviceId = parseDeviceIdClaim(claims.device_id);
+      if (deviceId === null) throw new InvalidAccessTokenError('device_id');
+      device = await this.devices.findLiveDevice(deviceId, userId);
+      if (!device) throw new InvalidAccessTokenError('device');
+    }
+    const user = await this.users.findActive(userId);
+    if (!user) throw new InvalidAccessTokenError('user');
+    if (username !== undefined && username !== user.username) throw new InvalidAccessTokenError('username');
+    return { user, device, claims };
+  }
+}
+
+/** `device_id` is a string claim, as in drf-jwt-devices; only a canonical positive integer is accepted. */
+function parseDeviceIdClaim(value: unknown): number | null {
+  if (typeof value !== 'string' || !CANONICAL_ID.test(value)) return null;
+  const id = Number(value);
+  return Number.isSafeInteger(id) ? id : null;
+}
+
+function isUserId(value: unknown): value is string | number {
+  return (typeof value === 'number' && Number.isSafeInteger(value)) || (typeof value === 'string' && value.length > 0 && value.length <= 64);
+}

@@ -1,0 +1,55 @@
+import { BadRequestException, Inject, Injectable, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import {
+  INVALID_ACCESS_TOKEN_MESSAGE,
+  PERMANENT_TOKEN_HEADER_MESSAGE,
+  setResponseHeaders,
+  toHttpError,
+} from '../http/http-errors.js';
+import { breaksPermanentTokenRule } from '../http/permanent-token-header.rule.js';
+import { JWT_DEVICES_STRATEGY } from '../jwt-devices.constants.js';
+import { JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
+import type { ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
+import { sentAccessToken } from './access-token.extractor.js';
+
+/**
+ * `@UseGuards(JwtDevicesAuthGuard)`: a valid access token of a live device and an active user.
+ * Subclass it and override `handleRequest` or `challenge` to change what a failure answers.
+ */
+@Injectable()
+export class JwtDevicesAuthGuard extends AuthGuard(JWT_DEVICES_STRATEGY) {
+  constructor(
+    @Inject(JWT_DEVICES_OPTIONS) protected readonly jwtDevicesOptions: ResolvedJwtDevicesOptions,
+    protected readonly reflector: Reflector,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    // As in drf-jwt-devices, the header rule answers before authentication does.
+    if (this.jwtDevicesOptions.permanentTokenAuth && breaksPermanentTokenRule(context, this.reflector)) {
+      throw new BadRequestException(PERMANENT_TOKEN_HEADER_MESSAGE);
+    }
+    return (await super.canActivate(context)) as boolean;
+  }
+
+  override handleRequest<TUser>(error: unknown, user: TUser | false, _info: unknown, context: ExecutionContext): TUser {
+    if (!error && user) return user;
+    const { exception, headers } = error
+      ? toHttpError(error, 'unauthorized')
+      : { exception: new UnauthorizedException(INVALID_ACCESS_TOKEN_MESSAGE), headers: {} as Record<string, string> };
+    const response = context.switchToHttp().getResponse();
+    if (exception.getStatus() === 401) headers['WWW-Authenticate'] = this.challenge(context);
+    setResponseHeaders(response, headers);
+    throw exception;
+  }
+
+  /** The `WWW-Authenticate` value of a 401 (RFC 6750 §3). */
+  protected challenge(context: ExecutionContext): string {
+    const scheme = this.jwtDevicesOptions.authHeaderPrefixes[0];
+    const request = context.switchToHttp().getRequest();
+    const sent = sentAccessToken(request, this.jwtDevicesOptions.authCookie);
+    return `${scheme} realm="api"${sent ? ', error="invalid_token"' : ''}`;
+  }
+}

@@ -1,0 +1,49 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import passportJwt, { type JwtFromRequestFunction } from 'passport-jwt';
+import { JWT_DEVICES_STRATEGY } from '../jwt-devices.constants.js';
+import { JWT_DEVICES_OPTIONS, REQUEST_CLAIMS, REQUEST_DEVICE } from '../jwt-devices.internal-constants.js';
+import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
+import { AccessTokenAuthenticator } from './access-token.authenticator.js';
+import { accessTokenExtractor } from './access-token.extractor.js';
+
+/**
+ * A passport-jwt strategy whose verification is the module's TokensService: jsonwebtoken has no
+ * EdDSA and reads `Date.now()`, while every time rule here reads the module's clock.
+ */
+@Injectable()
+export class JwtDevicesStrategy extends PassportStrategy(passportJwt.Strategy, JWT_DEVICES_STRATEGY) {
+  private readonly extractToken: JwtFromRequestFunction;
+
+  constructor(
+    @Inject(JWT_DEVICES_OPTIONS) options: ResolvedJwtDevicesOptions,
+    private readonly authenticator: AccessTokenAuthenticator,
+  ) {
+    const jwtFromRequest = accessTokenExtractor(options);
+    super({
+      jwtFromRequest,
+      secretOrKeyProvider: (_request, _token, done) => done(null, options.verificationKey as unknown as string),
+      passReqToCallback: true,
+    });
+    this.extractToken = jwtFromRequest;
+  }
+
+  override authenticate(request: Parameters<passportJwt.Strategy["authenticate"]>[0]): void {
+    const token = this.extractToken(request);
+    if (!token) {
+      this.fail('missing or malformed access token', 401);
+      return;
+    }
+    this.validate(request as unknown as Record<symbol, unknown>, token).then(
+      (user) => this.success(user),
+      (error: unknown) => this.error(error as Error),
+    );
+  }
+
+  async validate(request: Record<symbol, unknown>, token: string): Promise<JwtDevicesUser> {
+    const { user, device, claims } = await this.authenticator.authenticateToken(token);
+    request[REQUEST_DEVICE] = device;
+    request[REQUEST_CLAIMS] = claims;
+    return user;
+  }
+}

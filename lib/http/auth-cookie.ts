@@ -1,0 +1,8 @@
+import { setResponseHeaders } from './http-errors.js';
+
+/** Sets the access token as an HttpOnly cookie that lives as long as the token. */
+export function setAuthCookie(request: unknown, response: unknown, name: string, token: string, maxAgeSeconds: number): void {
+  const secure = (request as { protocol?: string }).protocol === 'https' ? '; Secure' : '';
+  const cookie = `${name}=${token}; Path=/; Max-Age=${Math.floor(maxAgeSeconds)}; HttpOnly; SameSite=Strict${secure}`;
+  setResponseHeaders(response, { 'Set-Cookie': cookie });
+}

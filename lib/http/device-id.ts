@@ -1,0 +1,32 @@
+import { BadRequestException, createParamDecorator, NotFoundException, type ExecutionContext, type PipeTransform } from '@nestjs/common';
+import { DEVICE_ID_HEADER } from '../jwt-devices.constants.js';
+import { readSingleHeader } from './request-headers.js';
+
+const CANONICAL_ID = /^[1-9][0-9]{0,15}$/;
+export const DEVICE_NOT_FOUND_MESSAGE = 'Device not found.';
+
+/** A canonical positive decimal integer in the safe-integer range, or null. */
+export function parseDeviceId(value: unknown): number | null {
+  if (typeof value !== 'string' || !CANONICAL_ID.test(value)) return null;
+  const id = Number(value);
+  return Number.isSafeInteger(id) ? id : null;
+}
+
+/** The `Device-Id` header as a number; 400 when missing, repeated or not a canonical positive integer. */
+export const DeviceIdHeader = createParamDecorator((_: unknown, context: ExecutionContext): number => {
+  const value = readSingleHeader(context.switchToHttp().getRequest(), DEVICE_ID_HEADER);
+  if (value === undefined || value === '') throw new BadRequestException('The Device-Id header is required.');
+  if (value === null) throw new BadRequestException('The Device-Id header must be sent once.');
+  const id = parseDeviceId(value);
+  if (id === null) throw new BadRequestException('The Device-Id header must be a positive integer.');
+  return id;
+});
+
+/** `:id` of `/devices/:id`; anything but a canonical id names no device, so 404. */
+export class DeviceIdParamPipe implements PipeTransform<string, number> {
+  transform(value: string): number {
+    const id = parseDeviceId(value);
+    if (id === null) throw new NotFoundException(DEVICE_NOT_FOUND_MESSAGE);
+    return id;
+  }
+}

@@ -1,0 +1,22 @@
+import type { Device } from '../device.entity.js';
+
+/** A device as `GET /devices` shows it; dates are ISO-8601 UTC. */
+export interface DeviceView {
+  id: number;
+  name: string;
+  details: string;
+  created: string;
+  last_request_datetime: string;
+  current: boolean;
+}
+
+export function toDeviceView(device: Device, current: Device | null): DeviceView {
+  return {
+    id: device.id,
+    name: device.name,
+    details: device.details,
+    created: device.created.toISOString(),
+    last_request_datetime: device.lastRequestDatetime.toISOString(),
+    current: current !== null && current.id === device.id,
+  };
+}

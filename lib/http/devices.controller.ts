@@ -1,0 +1,55 @@
+import { Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { CurrentDevice } from '../auth/current-device.decorator.js';
+import { CurrentUser } from '../auth/current-user.decorator.js';
+import { JwtDevicesAuthGuard } from '../auth/jwt-devices-auth.guard.js';
+import type { Device } from '../device.entity.js';
+import { DevicesService } from '../devices.service.js';
+import { JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
+import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
+import { DEVICE_NOT_FOUND_MESSAGE, DeviceIdHeader, DeviceIdParamPipe } from './device-id.js';
+import { type DeviceView, toDeviceView } from './device.view.js';
+import { JwtDevicesErrorsFilter } from './jwt-devices-errors.filter.js';
+
+/** The caller's devices: list, log one out, log out all others. */
+@Controller()
+@UseFilters(JwtDevicesErrorsFilter)
+@UseGuards(JwtDevicesAuthGuard)
+export class DevicesController {
+  constructor(
+    @Inject(JWT_DEVICES_OPTIONS) private readonly options: ResolvedJwtDevicesOptions,
+    private readonly devices: DevicesService,
+  ) {}
+
+  @Get('devices')
+  async list(@CurrentUser() user: JwtDevicesUser, @CurrentDevice() current: Device | null): Promise<DeviceView[]> {
+    if (!this.options.permanentTokenAuth) return [];
+    const devices = await this.devices.listForUser(user.id);
+    return devices.map((device) => toDeviceView(device, current));
+  }
+
+  @Delete('device-logout')
+  @HttpCode(204)
+  async logout(@CurrentUser() user: JwtDevicesUser, @DeviceIdHeader() deviceId: number): Promise<void> {
+    await this.revokeOwn(user, deviceId);
+  }
+
+  @Delete('devices/:id')
+  @HttpCode(204)
+  async remove(@CurrentUser() user: JwtDevicesUser, @Param('id', DeviceIdParamPipe) deviceId: number): Promise<void> {
+    await this.revokeOwn(user, deviceId);
+  }
+
+  @Post('devices/logout-others')
+  @HttpCode(200)
+  async logoutOthers(@CurrentUser() user: JwtDevicesUser, @CurrentDevice() current: Device | null): Promise<{ revoked: number }> {
+    if (!current) return { revoked: 0 };
+    return { revoked: await this.devices.revokeAllExcept(user.id, current.id) };
+  }
+
+  /** Another user's device answers exactly as a missing one, so ids reveal nothing. */
+  private async revokeOwn(user: JwtDevicesUser, deviceId: number): Promise<void> {
+    if (!this.options.permanentTokenAuth || !(await this.devices.revoke(user.id, deviceId))) {
+      throw new NotFoundException(DEVICE_NOT_FOUND_MESSAGE);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+export { JwtDevicesModule } from './jwt-devices.module.js';
+export {
+  JWT_ALGORITHMS,
+  JwtDevicesDefaults,
+  parseDuration,
+  type Duration,
+  type JwtAlgorithm,
+  type JwtDevicesModuleAsyncOptions,
+  type JwtDevicesModuleOptions,
+  type JwtDevicesOptionsFactory,
+  type JwtDevicesRoutesOptions,
+  type JwtDevicesRuntimeOptions,
+  type JwtDevicesStaticOptions,
+  type JwtDevicesUser,
+  type JwtDevicesUserService,
+} from './jwt-devices.options.js';
+export {
+  DEVICE_DETAILS_HANDLER,
+  JWT_DEVICES_CLOCK,
+  JWT_DEVICES_STRATEGY,
+  JWT_PAYLOAD_HANDLER,
+  JWT_RESPONSE_PAYLOAD_HANDLER,
+  JWT_USER_ID_READER,
+  JWT_USERNAME_READER,
+  PERMANENT_TOKEN_STRATEGY,
+} from './jwt-devices.constants.js';
+export { Device } from './device.entity.js';
+export { DevicesService, type CreatedDevice, type PurgeOptions, type RefreshedDevice } from './devices.service.js';
+export { TokensService, type IssuedPermanentToken } from './tokens.service.js';
+export { SessionsService, type SessionResult } from './sessions.service.js';
+export { SystemClock, type JwtDevicesClock } from './clock.js';
+export { JwtDevicesAuthGuard } from './auth/jwt-devices-auth.guard.js';
+export { PermanentTokenGuard } from './auth/permanent-token.guard.js';
+export { JwtDevicesStrategy } from './auth/jwt-devices.strategy.js';
+export { PermanentTokenStrategy } from './auth/permanent-token.strategy.js';
+export { CurrentUser } from './auth/current-user.decorator.js';
+export { CurrentDevice } from './auth/current-device.decorator.js';
+export { AllowPermanentToken } from './auth/allow-permanent-token.decorator.js';
+export { DefaultJwtPayloadHandler, type JwtClaims, type JwtPayloadHandler } from './handlers/jwt-payload.handler.js';
+export {
+  DefaultJwtResponsePayloadHandler,
+  type JwtResponseContext,
+  type JwtResponsePayloadHandler,
+} from './handlers/jwt-response-payload.handler.js';
+export {
+  DefaultDeviceDetailsHandler,
+  type DeviceDescription,
+  type DeviceDetailsHandler,
+} from './handlers/device-details.handler.js';
+export {
+  DefaultJwtUserIdReader,
+  DefaultJwtUsernameReader,
+  type JwtUserIdReader,
+  type JwtUsernameReader,
+} from './handlers/claims-readers.js';
+export { JwtDevicesConfigError, JwtDevicesUnavailableError } from './errors.js';
+export type { DeviceView } from './http/device.view.js';

@@ -1,0 +1,8 @@
+export const JWT_DEVICES_OPTIONS = Symbol('JWT_DEVICES_OPTIONS');
+export const JWT_DEVICES_RAW_OPTIONS = Symbol('JWT_DEVICES_RAW_OPTIONS');
+export const DEVICE_REPOSITORY = Symbol('JWT_DEVICES_DEVICE_REPOSITORY');
+export const ALLOW_PERMANENT_TOKEN = 'jwt-devices:allow-permanent-token';
+/** Where the guards leave the authenticated device on the request. */
+export const REQUEST_DEVICE = Symbol('jwt-devices.device');
+/** Where the guards leave the verified access-token claims on the request. */
+export const REQUEST_CLAIMS = Symbol('jwt-devices.claims');

@@ -1,0 +1,63 @@
+import type { Provider } from '@nestjs/common';
+import { APP_INTERCEPTOR, Reflector } from '@nestjs/core';
+import { AccessTokenAuthenticator } from './auth/access-token.authenticator.js';
+import { JwtDevicesStrategy } from './auth/jwt-devices.strategy.js';
+import { PermanentTokenStrategy } from './auth/permanent-token.strategy.js';
+import { SystemClock } from './clock.js';
+import { deviceRepositoryProvider } from './device.repository.js';
+import { DevicesService } from './devices.service.js';
+import { DefaultJwtUserIdReader, DefaultJwtUsernameReader } from './handlers/claims-readers.js';
+import { DefaultDeviceDetailsHandler } from './handlers/device-details.handler.js';
+import { DefaultJwtPayloadHandler } from './handlers/jwt-payload.handler.js';
+import { DefaultJwtResponsePayloadHandler } from './handlers/jwt-response-payload.handler.js';
+import { NoopInterceptor, PermanentTokenHeaderInterceptor } from './http/permanent-token-header.interceptor.js';
+import {
+  DEVICE_DETAILS_HANDLER,
+  JWT_DEVICES_CLOCK,
+  JWT_PAYLOAD_HANDLER,
+  JWT_RESPONSE_PAYLOAD_HANDLER,
+  JWT_USER_ID_READER,
+  JWT_USERNAME_READER,
+} from './jwt-devices.constants.js';
+import { JWT_DEVICES_OPTIONS, JWT_DEVICES_RAW_OPTIONS } from './jwt-devices.internal-constants.js';
+import { resolveOptions, type JwtDevicesModuleOptions, type ResolvedJwtDevicesOptions } from './jwt-devices.options.js';
+import { SessionsService } from './sessions.service.js';
+import { TokensService } from './tokens.service.js';
+import { UsersGateway } from './users.gateway.js';
+
+/** Defaults of everything an app may replace through the `providers` option. */
+export const overridableProviders: Provider[] = [
+  { provide: JWT_PAYLOAD_HANDLER, useClass: DefaultJwtPayloadHandler },
+  { provide: JWT_RESPONSE_PAYLOAD_HANDLER, useClass: DefaultJwtResponsePayloadHandler },
+  { provide: DEVICE_DETAILS_HANDLER, useClass: DefaultDeviceDetailsHandler },
+  { provide: JWT_USER_ID_READER, useClass: DefaultJwtUserIdReader },
+  { provide: JWT_USERNAME_READER, useClass: DefaultJwtUsernameReader },
+  { provide: JWT_DEVICES_CLOCK, useClass: SystemClock },
+];
+
+export const serviceProviders: Provider[] = [
+  deviceRepositoryProvider,
+  TokensService,
+  DevicesService,
+  UsersGateway,
+  SessionsService,
+  AccessTokenAuthenticator,
+  JwtDevicesStrategy,
+  PermanentTokenStrategy,
+];
+
+export function resolvedOptionsProvider(source: 'forRoot' | 'forRootAsync'): Provider {
+  return {
+    provide: JWT_DEVICES_OPTIONS,
+    useFactory: (raw: JwtDevicesModuleOptions) => resolveOptions(raw, source),
+    inject: [JWT_DEVICES_RAW_OPTIONS],
+  };
+}
+
+/** The header rule in the global slot; a no-op when switched off, so async options can turn it off. */
+export const headerRuleInterceptorProvider: Provider = {
+  provide: APP_INTERCEPTOR,
+  useFactory: (options: ResolvedJwtDevicesOptions, reflector: Reflector) =>
+    options.headerRules && options.permanentTokenAuth ? new PermanentTokenHeaderInterceptor(reflector) : new NoopInterceptor(),
+  inject: [JWT_DEVICES_OPTIONS, Reflector],
+};

@@ -1,0 +1,124 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Device } from './device.entity.js';
+import { InvalidAccessTokenError } from './errors.js';
+import { signJws, verifyJws, type DecodedJws } from './jws.js';
+import type { JwtClaims, JwtPayloadHandler } from './handlers/jwt-payload.handler.js';
+import type { JwtDevicesClock } from './clock.js';
+import { JWT_DEVICES_CLOCK, JWT_PAYLOAD_HANDLER } from './jwt-devices.constants.js';
+import { JWT_DEVICES_OPTIONS } from './jwt-devices.internal-constants.js';
+import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from './jwt-devices.options.js';
+
+export interface IssuedPermanentToken {
+  token: string;
+  hash: string;
+}
+
+/** Header parameters that would let a token choose the key that verifies it (RFC 8725 §3.10). */
+const KEY_SELECTING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'crit'];
+const REGISTERED_CLAIMS = ['iat', 'exp', 'nbf', 'jti', 'iss', 'aud', 'orig_iat'];
+const PERMANENT_TOKEN_BYTES = 32;
+/** Our tokens are 43 characters; the range admits tokens migrated from drf-jwt-devices. */
+const PERMANENT_TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,256}$/;
+export const MAX_ACCESS_TOKEN_LENGTH = 8192;
+
+/** Access tokens (sign and verify) and permanent tokens (make and hash). */
+@Injectable()
+export class TokensService {
+  constructor(
+    @Inject(JWT_DEVICES_OPTIONS) private readonly options: ResolvedJwtDevicesOptions,
+    @Inject(JWT_DEVICES_CLOCK) private readonly clock: JwtDevicesClock,
+    @Inject(JWT_PAYLOAD_HANDLER) private readonly payloadHandler: JwtPayloadHandler,
+  ) {}
+
+  /** Signs an access token for a user on a device, with a fresh `jti`. */
+  async issueAccessToken(user: JwtDevicesUser, device: Device | null, origIat?: number): Promise<string> {
+    const custom = await this.payloadHandler.payload(user, device);
+    const claims: JwtClaims = {};
+    for (const [name, value] of Object.entries(custom)) {
+      if (!REGISTERED_CLAIMS.includes(name)) claims[name] = value;
+    }
+    return this.sign(claims, origIat);
+  }
+
+  /** Re-signs verified claims with a new `iat`, `exp` and `jti`, keeping `orig_iat`. */
+  reissue(claims: JwtClaims, origIat: number): string {
+    const kept: JwtClaims = {};
+    for (const [name, value] of Object.entries(claims)) {
+      if (!REGISTERED_CLAIMS.includes(name)) kept[name] = value;
+    }
+    return this.sign(kept, origIat);
+  }
+
+  private sign(claims: JwtClaims, origIat?: number): string {
+    const iat = this.nowSeconds();
+    claims.iat = iat;
+    claims.exp = iat + Math.ceil(this.options.accessTokenTtl);
+    claims.jti = randomBytes(16).toString('base64url');
+    if (this.options.allowRefresh) claims.orig_iat = origIat ?? iat;
+    if (this.options.issuer !== undefined) claims.iss = this.options.issuer;
+    if (this.options.audience !== undefined) claims.aud = this.options.audience;
+    return signJws(claims, this.options.algorithm, this.options.signingKey);
+  }
+
+  /** Checks signature, algorithm, issuer, audience and times; returns the claims. */
+  verifyAccessToken(token: string): JwtClaims {
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_ACCESS_TOKEN_LENGTH) {
+      throw new InvalidAccessTokenError('malformed');
+    }
+    const verified = verifyJws(token, this.options.algorithm, this.options.verificationKey);
+    if (!verified) throw new InvalidAccessTokenError('signature');
+    return this.checkVerified(verified);
+  }
+
+  /** Checks a token whose signature is verified: no key-selecting headers, a required `exp`, no future `iat`/`nbf`, `iss`/`aud`. */
+  checkVerified(verified: DecodedJws): JwtClaims {
+    const { header, payload } = verified;
+    if (!isPlainObject(header) || !isPlainObject(payload)) throw new InvalidAccessTokenError('shape');
+    if (header.alg !== this.options.algorithm) throw new InvalidAccessTokenError('algorithm');
+    for (const name of KEY_SELECTING_HEADERS) {
+      if (name in header) throw new InvalidAccessTokenError('header');
+    }
+    const now = this.nowSeconds();
+    const leeway = this.options.leeway;
+    const { exp, iat, nbf } = payload;
+    if (!isNumericDate(exp) || now >= exp + leeway) throw new InvalidAccessTokenError('expired');
+    if (!isNumericDate(iat) || iat > now + leeway) throw new InvalidAccessTokenError('iat');
+    if (nbf !== undefined && (!isNumericDate(nbf) || nbf > now + leeway)) throw new InvalidAccessTokenError('nbf');
+    if (this.options.issuer !== undefined && payload.iss !== this.options.issuer) throw new InvalidAccessTokenError('iss');
+    if (this.options.audience !== undefined && !hasAudience(payload.aud, this.options.audience)) {
+      throw new InvalidAccessTokenError('aud');
+    }
+    return payload;
+  }
+
+  /** A new permanent token (256 random bits, URL-safe) and the hash that is stored instead of it. */
+  createPermanentToken(): IssuedPermanentToken {
+    const token = randomBytes(PERMANENT_TOKEN_BYTES).toString('base64url');
+    return { token, hash: this.hashPermanentToken(token) };
+  }
+
+  hashPermanentToken(token: string): string {
+    return createHash('sha256').update(token, 'utf8').digest('hex');
+  }
+
+  isWellFormedPermanentToken(token: unknown): token is string {
+    return typeof token === 'string' && PERMANENT_TOKEN_PATTERN.test(token);
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock.now().getTime() / 1000);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function hasAudience(aud: unknown, expected: string): boolean {
+  return aud === expected || (Array.isArray(aud) && aud.includes(expected));
+}
+
+function isNumericDate(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
