@@ -55,3 +55,4 @@ export {
 } from './handlers/claims-readers.js';
 export { JwtDevicesConfigError, JwtDevicesUnavailableError } from './errors.js';
 export type { DeviceView } from './http/device.view.js';
+export { CreateJwtDevicesDevice1764100000000, JWT_DEVICES_MIGRATIONS } from './migrations/index.js';
