@@ -133,6 +133,11 @@ export class DevicesService {
   async findLiveDevice(deviceId: number, userId: string | number): Promise<Device | null> {
     const nowMs = this.clock.now().getTime();
     let device = this.cache.get(deviceId, nowMs);
+    if (device && this.isExpired(device, new Date(nowMs))) {
+      // The cached copy may predate a refresh (here or in another process) that kept the device alive.
+      this.cache.forget([deviceId]);
+      device = undefined;
+    }
     if (!device) {
       device = (await this.db(() => this.devices.findOneBy({ id: deviceId }))) ?? undefined;
       if (!device) return null;
@@ -141,9 +146,6 @@ export class DevicesService {
         return null;
       }
       this.cache.set(device, nowMs);
-    } else if (this.isExpired(device, new Date(nowMs))) {
-      this.cache.forget([deviceId]);
-      return null;
     }
     return device.userId === String(userId) ? device : null;
   }

@@ -56,3 +56,4 @@ export {
 export { JwtDevicesConfigError, JwtDevicesUnavailableError } from './errors.js';
 export type { DeviceView } from './http/device.view.js';
 export { CreateJwtDevicesDevice1764100000000, JWT_DEVICES_MIGRATIONS } from './migrations/index.js';
+export { RequestBodyErrorsFilter } from './http/request-body-errors.filter.js';

@@ -1,0 +1,72 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+
+export type SqliteOptions = Extract<DataSourceOptions, { type: 'better-sqlite3' }>;
+export type PostgresOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
+export type MysqlOptions = Extract<DataSourceOptions, { type: 'mysql' | 'mariadb' }>;
+export type DatabaseOptions = SqliteOptions | PostgresOptions | MysqlOptions;
+
+export const DATABASE_URL_FORMATS = 'sqlite:PATH, postgres://…, postgresql://…, mysql://… or mariadb://…';
+
+/**
+ * Turns a DATABASE_URL into TypeORM connection options; throws an Error whose message never
+ * repeats the URL, since it may hold a password.
+ */
+export function databaseOptionsFromUrl(url: string): DatabaseOptions {
+  if (url.startsWith('sqlite:')) return sqliteOptions(url.slice('sqlite:'.length));
+  const parsed = parseServerUrl(url);
+  switch (parsed.protocol) {
+    case 'postgres:':
+    case 'postgresql:':
+      return { type: 'postgres', ...credentials(parsed, 5432) };
+    case 'mysql:':
+    case 'mariadb:':
+      return {
+        type: parsed.protocol === 'mariadb:' ? 'mariadb' : 'mysql',
+        ...credentials(parsed, 3306),
+        // Full Unicode (device names may hold emoji) and UTC dates, like the other databases.
+        charset: 'utf8mb4_unicode_ci',
+        timezone: 'Z',
+      };
+  }
+  throw new Error(`unsupported scheme; use ${DATABASE_URL_FORMATS}`);
+}
+
+function sqliteOptions(location: string): SqliteOptions {
+  // Accept `sqlite:///abs/path` and `sqlite://rel/path` as well as `sqlite:path`.
+  const path = location.startsWith('//') ? location.slice(2) : location;
+  if (path === '') throw new Error('sqlite: needs a file path, e.g. sqlite:data/app.sqlite or sqlite::memory:');
+  const database = path === ':memory:' || isAbsolute(path) ? path : resolve(path);
+  // WAL lets readers run while a write is in progress.
+  return { type: 'better-sqlite3', database, enableWAL: true };
+}
+
+function parseServerUrl(url: string): URL {
+  try {
+    return new URL(url);
+  } catch {
+    throw new Error(`not a valid URL; use ${DATABASE_URL_FORMATS}`);
+  }
+}
+
+function credentials(url: URL, defaultPort: number) {
+  const database = decoded(url.pathname.replace(/^\//, ''));
+  if (url.hostname === '') throw new Error('needs a host, e.g. postgres://user@127.0.0.1:5432/app');
+  if (database === '' || database.includes('/')) throw new Error('needs one database name as its path, e.g. …/app');
+  if (url.search !== '') throw new Error('query parameters are not supported');
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : defaultPort,
+    username: url.username ? decoded(url.username) : undefined,
+    password: url.password ? decoded(url.password) : undefined,
+    database,
+  };
+}
+
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new Error('has a malformed percent-encoding (%XX) in its user, password or database name');
+  }
+}

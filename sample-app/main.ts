@@ -1,0 +1,23 @@
+import { Logger } from '@nestjs/common';
+import { JwtDevicesConfigError } from '../lib/index.js';
+import { createSampleApp } from './bootstrap.js';
+import { SampleAppConfigError } from './config.js';
+import { StderrLogger } from './stderr-logger.js';
+
+async function main(): Promise<void> {
+  Logger.overrideLogger(new StderrLogger());
+  // SIGTERM and SIGINT close the app gracefully: enableShutdownHooks() in createSampleApp.
+  const { app, config } = await createSampleApp();
+  await app.listen(config.port, '127.0.0.1');
+  const address: unknown = app.getHttpServer().address();
+  const port = typeof address === 'object' && address !== null && 'port' in address ? address.port : config.port;
+  console.log(`listening on http://127.0.0.1:${String(port)}`);
+}
+
+main().catch((error: unknown) => {
+  // A configuration error is the user's to fix: its message is enough, a stack trace is noise.
+  const isConfigError = error instanceof SampleAppConfigError || error instanceof JwtDevicesConfigError;
+  const message = isConfigError || !(error instanceof Error) ? String(error) : error.stack;
+  new Logger('SampleApp').error(message);
+  process.exitCode = 1;
+});

@@ -1,0 +1,42 @@
+import { after, before, describe } from 'node:test';
+import { mysqlDatabase } from './mysql-database.js';
+import { postgresDatabase } from './postgres-database.js';
+import { sqliteDatabase } from './sqlite-database.js';
+import type { CreatedDatabase, TestDatabase } from './test-database.js';
+
+export type { CreatedDatabase, DatabaseName, TestDatabase, TestDataSourceOptions } from './test-database.js';
+
+/** The database matrix: SQLite always, PostgreSQL and MariaDB/MySQL when their URL is set. */
+export function testDatabases(env: NodeJS.ProcessEnv = process.env): TestDatabase[] {
+  const databases: TestDatabase[] = [sqliteDatabase];
+  if (env.TEST_POSTGRES_URL) databases.push(postgresDatabase(env.TEST_POSTGRES_URL));
+  if (env.TEST_MYSQL_URL) databases.push(mysqlDatabase(env.TEST_MYSQL_URL));
+  return databases;
+}
+
+/** Declares the suite once per database of the matrix, inside `describe('[sqlite]')` and so on. */
+export function forEachDatabase(suite: (database: TestDatabase) => void): void {
+  for (const database of testDatabases()) {
+    describe(`[${database.name}]`, () => suite(database));
+  }
+}
+
+/**
+ * Creates a fresh database before the enclosing suite and drops it after it; call the
+ * returned function inside tests or later hooks. node:test runs `after` hooks in the order
+ * they were registered, so this drop may run before your own teardown: it ends any session
+ * still open, and TypeORM only logs a warning when it later closes the ended connections.
+ */
+export function useFreshDatabase(database: TestDatabase): () => CreatedDatabase {
+  let created: CreatedDatabase | undefined;
+  before(async () => {
+    created = await database.create();
+  });
+  after(async () => {
+    await created?.drop();
+  });
+  return () => {
+    if (!created) throw new Error(`the ${database.name} database is not created yet: read it inside a test or hook`);
+    return created;
+  };
+}

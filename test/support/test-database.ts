@@ -1,0 +1,18 @@
+import type { DataSourceOptions } from 'typeorm';
+
+export type DatabaseName = 'sqlite' | 'postgres' | 'mariadb';
+
+/** TypeORM options for one of the matrix's drivers: type and connection only, no entities. */
+export type TestDataSourceOptions = Extract<DataSourceOptions, { type: 'better-sqlite3' | 'postgres' | 'mysql' | 'mariadb' }>;
+
+export interface CreatedDatabase {
+  options: TestDataSourceOptions;
+  /** Deletes the database; destroy every DataSource on it first. Safe to call twice. */
+  drop(): Promise<void>;
+}
+
+export interface TestDatabase {
+  name: DatabaseName;
+  /** Makes a new, empty database that no other suite or process uses. */
+  create(): Promise<CreatedDatabase>;
+}
