@@ -76,6 +76,10 @@ function encodeRequest(url: URL, options: RequestOptions): { body: Buffer | unde
     if (contentType && !has('content-type')) pairs.push(['Content-Type', contentType]);
     if (!has('content-length') && !has('transfer-encoding')) pairs.push(['Content-Length', String(body.length)]);
   }
+  // Without a length Node sends an empty chunked body, which Fastify answers 415; real clients send none.
+  if (body === undefined && !has('content-length') && !has('transfer-encoding') && !['GET', 'HEAD'].includes(options.method)) {
+    pairs.push(['Content-Length', '0']);
+  }
   // Node adds no Host header when headers come as an array, and HTTP/1.1 servers answer 400 without one.
   if (!has('host')) pairs.unshift(['Host', url.host]);
   return { body, headers: pairs.flat() };
