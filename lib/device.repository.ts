@@ -3,6 +3,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Device } from './device.entity.js';
 import { DEVICE_REPOSITORY } from './jwt-devices.internal-constants.js';
+import { redactTokenHashesInQueryLog } from './query-log-redaction.js';
 
 export const DEVICE_ENTITY_MISSING_MESSAGE =
   'JwtDevicesModule: the Device entity is not registered with TypeORM. ' +
@@ -13,6 +14,7 @@ export const deviceRepositoryProvider: FactoryProvider = {
   provide: DEVICE_REPOSITORY,
   useFactory: (dataSource: DataSource) => {
     if (!dataSource.hasMetadata(Device)) throw new Error(DEVICE_ENTITY_MISSING_MESSAGE);
+    redactTokenHashesInQueryLog(dataSource);
     return dataSource.getRepository(Device);
   },
   inject: [getDataSourceToken()],

@@ -1,0 +1,49 @@
+import type { DataSource, Logger, ObjectLiteral, QueryRunner } from 'typeorm';
+
+const TOKEN_HASH = /\b[0-9a-f]{64}\b/g;
+export const REDACTED = '[redacted]';
+const REDACTING = Symbol('jwt-devices.redacting-logger');
+
+type Parameters = unknown[] | ObjectLiteral | undefined;
+
+function redactValue(value: unknown): unknown {
+  return typeof value === 'string' ? value.replace(TOKEN_HASH, REDACTED) : value;
+}
+
+function redactParameters(parameters: Parameters): Parameters {
+  if (Array.isArray(parameters)) return parameters.map(redactValue);
+  if (parameters && typeof parameters === 'object') {
+    return Object.fromEntries(Object.entries(parameters).map(([name, value]) => [name, redactValue(value)]));
+  }
+  return parameters;
+}
+
+function redactError(error: string | Error): string | Error {
+  if (typeof error === 'string') return error.replace(TOKEN_HASH, REDACTED);
+  // Drivers quote the offending value in messages (e.g. a unique violation's key).
+  const redacted = new Error(error.message.replace(TOKEN_HASH, REDACTED));
+  redacted.name = error.name;
+  return redacted;
+}
+
+/**
+ * Wraps the DataSource's logger so that, with query logging on, the token hashes the module
+ * sends as parameters (or that drivers echo in errors) never reach the app's logs.
+ */
+export function redactTokenHashesInQueryLog(dataSource: DataSource): void {
+  const inner = dataSource.logger as Logger & { [REDACTING]?: true };
+  if (inner[REDACTING]) return;
+  const redacting: Logger & { [REDACTING]: true } = {
+    [REDACTING]: true,
+    logQuery: (query: string, parameters?: Parameters, runner?: QueryRunner) =>
+      inner.logQuery(query, redactParameters(parameters), runner),
+    logQueryError: (error: string | Error, query: string, parameters?: Parameters, runner?: QueryRunner) =>
+      inner.logQueryError(redactError(error), query, redactParameters(parameters), runner),
+    logQuerySlow: (time: number, query: string, parameters?: Parameters, runner?: QueryRunner) =>
+      inner.logQuerySlow(time, query, redactParameters(parameters), runner),
+    logSchemaBuild: (message: string, runner?: QueryRunner) => inner.logSchemaBuild(message, runner),
+    logMigration: (message: string, runner?: QueryRunner) => inner.logMigration(message, runner),
+    log: (level: 'log' | 'info' | 'warn', message: unknown, runner?: QueryRunner) => inner.log(level, message, runner),
+  };
+  Object.defineProperty(dataSource, 'logger', { value: redacting, configurable: true, writable: true });
+}
