@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { In, Not, type Repository } from 'typeorm';
 import type { JwtDevicesClock } from './clock.js';
 import { DeviceCache } from './device-cache.js';
+import { DeviceQueries } from './device-queries.js';
 import { DEVICE_DETAILS_LENGTH, DEVICE_NAME_LENGTH, Device } from './device.entity.js';
 import { InvalidPermanentTokenError, JwtDevicesUnavailableError } from './errors.js';
 import type { DeviceDescription } from './handlers/device-details.handler.js';
@@ -34,6 +35,7 @@ const DEFAULT_PURGE_BATCH = 1000;
 export class DevicesService {
   private readonly logger = new Logger('JwtDevicesModule');
   private readonly cache: DeviceCache;
+  private readonly queries: DeviceQueries;
 
   constructor(
     @Inject(DEVICE_REPOSITORY) private readonly devices: Repository<Device>,
@@ -42,6 +44,7 @@ export class DevicesService {
     private readonly tokens: TokensService,
   ) {
     this.cache = new DeviceCache(options.deviceCacheTtl * 1000);
+    this.queries = new DeviceQueries(devices);
   }
 
   /** Logs a user in on a new device; over `maxDevicesPerUser`, their least recently used devices go. */
@@ -80,13 +83,13 @@ export class DevicesService {
     if (!this.tokens.isWellFormedPermanentToken(permanentToken)) throw new InvalidPermanentTokenError('malformed');
     const hash = this.tokens.hashPermanentToken(permanentToken);
     const now = this.clock.now();
-    const device = await this.db(() => this.devices.findOneBy({ permanentTokenHash: hash }));
+    const device = await this.db(() => this.queries.findByTokenHash(hash));
     if (device) {
       if (!this.isExpired(device, now)) return device;
       await this.deleteIds([device.id]);
       throw new InvalidPermanentTokenError('expired');
     }
-    const rotatedFrom = await this.db(() => this.devices.findOneBy({ previousTokenHash: hash }));
+    const rotatedFrom = await this.db(() => this.queries.findByPreviousTokenHash(hash));
     if (!rotatedFrom) throw new InvalidPermanentTokenError('unknown');
     if (rotatedFrom.rotatedAt && now.getTime() - rotatedFrom.rotatedAt.getTime() <= this.options.rotationGracePeriod * 1000) {
       // A client retrying a refresh whose answer it lost: refuse, but keep the device.
@@ -102,28 +105,20 @@ export class DevicesService {
     const now = this.clock.now();
     if (this.options.rotatePermanentTokens) {
       const { token, hash } = this.tokens.createPermanentToken();
-      const result = await this.db(() =>
-        this.devices
-          .createQueryBuilder()
-          .update(Device)
-          .set({ permanentTokenHash: hash, previousTokenHash: device.permanentTokenHash, rotatedAt: now, lastRequestDatetime: now })
-          .where('id = :id AND permanent_token_hash = :presented', { id: device.id, presented: device.permanentTokenHash })
-          .execute(),
-      );
-      if (result.affected !== 1) throw new InvalidPermanentTokenError('rotated');
+      const rotated = await this.db(() => this.queries.rotate(device.id, device.permanentTokenHash, hash, now));
+      if (!rotated) throw new InvalidPermanentTokenError('rotated');
       this.cache.forget([device.id]);
-      const rotated = this.devices.merge(this.devices.create(), device, {
+      const next = this.devices.merge(this.devices.create(), device, {
         permanentTokenHash: hash,
         previousTokenHash: device.permanentTokenHash,
         rotatedAt: now,
         lastRequestDatetime: now,
       });
-      return { device: rotated, permanentToken: token };
+      return { device: next, permanentToken: token };
     }
     const accuracyMs = this.options.permanentTokenExpirationAccuracy * 1000;
     if (now.getTime() - device.lastRequestDatetime.getTime() >= accuracyMs) {
-      const result = await this.db(() => this.devices.update({ id: device.id }, { lastRequestDatetime: now }));
-      if (result.affected !== 1) throw new InvalidPermanentTokenError('unknown');
+      if (!(await this.db(() => this.queries.touch(device.id, now)))) throw new InvalidPermanentTokenError('unknown');
       device.lastRequestDatetime = now;
     }
     return { device };
@@ -139,7 +134,7 @@ export class DevicesService {
       device = undefined;
     }
     if (!device) {
-      device = (await this.db(() => this.devices.findOneBy({ id: deviceId }))) ?? undefined;
+      device = (await this.db(() => this.queries.findById(deviceId))) ?? undefined;
       if (!device) return null;
       if (this.isExpired(device, new Date(nowMs))) {
         await this.deleteIds([device.id]);

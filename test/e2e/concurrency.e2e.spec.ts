@@ -55,9 +55,9 @@ async function rowsOf(app: TestApp, deviceId: number): Promise<number> {
 }
 
 /**
- * Sends RACERS refreshes of one permanent token and `other` among them (first on odd rounds, last on
- * even ones), so the races meet different interleavings. Checks what holds whatever the order: no 5xx, at most one
- * rotation, every other refresh the one 400. Returns the bodies of the refreshes that won.
+ * Sends RACERS refreshes of one permanent token and `other` (before them on odd rounds, after them
+ * on even ones), so the rounds meet different interleavings. Checks what holds whatever the order:
+ * no 5xx, at most one rotation, every other refresh the one 400. Returns the winning refresh bodies.
  */
 async function raceRefreshes(
   app: TestApp,

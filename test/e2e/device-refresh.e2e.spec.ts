@@ -36,7 +36,7 @@ async function hashesById(app: TestApp): Promise<Map<number, string>> {
   return new Map((await app.devices()).map((device) => [device.id, device.permanentTokenHash]));
 }
 
-async function assertRefused(response: HttpResponse): Promise<void> {
+function assertRefused(response: HttpResponse): void {
   assert.equal(response.status, 400, response.text);
   assert.deepEqual(response.json, INVALID_PERMANENT_TOKEN);
 }
@@ -118,7 +118,7 @@ forEachDatabase((database) => {
     it('refuses a request without a Permanent-Token header with 400, whatever the body or Authorization say', async () => {
       const login = await app.login('alice');
       const before = await hashesById(app);
-      await assertRefused(await refresh(app, undefined, { Authorization: `Bearer ${login.token}` }, { permanent_token: login.permanent_token }));
+      assertRefused(await refresh(app, undefined, { Authorization: `Bearer ${login.token}` }, { permanent_token: login.permanent_token }));
       assert.deepEqual(await hashesById(app), before);
     });
 
@@ -126,7 +126,7 @@ forEachDatabase((database) => {
       await app.login('alice');
       const before = await hashesById(app);
       for (const blank of ['', '   ', '\t']) {
-        await assertRefused(await refresh(app, blank));
+        assertRefused(await refresh(app, blank));
       }
       assert.deepEqual(await hashesById(app), before);
     });
@@ -134,14 +134,14 @@ forEachDatabase((database) => {
     it('refuses a well-formed permanent token that was never issued with 400 and changes no device', async () => {
       await app.login('alice');
       const before = await hashesById(app);
-      await assertRefused(await refresh(app, neverIssuedToken()));
+      assertRefused(await refresh(app, neverIssuedToken()));
       assert.deepEqual(await hashesById(app), before);
     });
 
     it('refuses the stored hash shown as a token with 400: the hash opens nothing', async () => {
       const login = await app.login('alice');
       const before = await hashesById(app);
-      await assertRefused(await refresh(app, before.get(login.device_id)!));
+      assertRefused(await refresh(app, before.get(login.device_id)!));
       assert.deepEqual(await hashesById(app), before);
     });
 
@@ -180,7 +180,7 @@ forEachDatabase((database) => {
           ['Permanent-Token', login.permanent_token],
         ],
       });
-      await assertRefused(response);
+      assertRefused(response);
       assert.deepEqual(await hashesById(app), before);
     });
 
@@ -189,7 +189,7 @@ forEachDatabase((database) => {
       const login = await app.login('carol');
       const [before] = (await app.devices()).filter((row) => row.id === login.device_id);
       app.users.disable('carol');
-      await assertRefused(await refresh(app, login.permanent_token));
+      assertRefused(await refresh(app, login.permanent_token));
       const [after] = (await app.devices()).filter((row) => row.id === login.device_id);
       assert.equal(after?.permanentTokenHash, sha256Hex(login.permanent_token), 'the token was not rotated');
       assert.equal(after?.lastRequestDatetime.getTime(), before.lastRequestDatetime.getTime());
@@ -201,7 +201,7 @@ forEachDatabase((database) => {
       const login = await app.login('dave');
       const [before] = (await app.devices()).filter((row) => row.id === login.device_id);
       app.users.remove('dave');
-      await assertRefused(await refresh(app, login.permanent_token));
+      assertRefused(await refresh(app, login.permanent_token));
       const [after] = (await app.devices()).filter((row) => row.id === login.device_id);
       assert.equal(after?.permanentTokenHash, sha256Hex(login.permanent_token), 'the token was not rotated');
       assert.equal(after?.lastRequestDatetime.getTime(), before.lastRequestDatetime.getTime());
@@ -219,7 +219,7 @@ forEachDatabase((database) => {
       assert.equal(logout.status, 204, logout.text);
       const before = await hashesById(app);
       assert.equal(before.has(login.device_id), false);
-      await assertRefused(await refresh(app, login.permanent_token));
+      assertRefused(await refresh(app, login.permanent_token));
       assert.deepEqual(await hashesById(app), before);
       assert.equal((await refresh(app, kept.permanent_token)).status, 200, 'the other device still refreshes');
     });
@@ -248,7 +248,7 @@ forEachDatabase((database) => {
     });
 
     it('refuses an unknown permanent token with 400', async () => {
-      await assertRefused(await refresh(app, neverIssuedToken()));
+      assertRefused(await refresh(app, neverIssuedToken()));
     });
   });
 
@@ -267,7 +267,7 @@ forEachDatabase((database) => {
       const current = rotated.json!.permanent_token!;
       app.clock.advance(5);
 
-      await assertRefused(await refresh(app, login.permanent_token));
+      assertRefused(await refresh(app, login.permanent_token));
       const device = (await app.devices()).find((row) => row.id === login.device_id);
       assert.ok(device, 'the device is not revoked');
       assert.equal(device.permanentTokenHash, sha256Hex(current));
@@ -285,10 +285,10 @@ forEachDatabase((database) => {
       const latest = rotated.json!;
       app.clock.advance(11);
 
-      await assertRefused(await refresh(app, login.permanent_token));
+      assertRefused(await refresh(app, login.permanent_token));
       const rows = await hashesById(app);
       assert.equal(rows.has(login.device_id), false, 'the device row is deleted');
-      await assertRefused(await refresh(app, latest.permanent_token!));
+      assertRefused(await refresh(app, latest.permanent_token!));
       for (const accessToken of [login.token, latest.token]) {
         const me = await profile(app, accessToken);
         assert.equal(me.status, 401);
@@ -305,7 +305,7 @@ forEachDatabase((database) => {
       await app.login('bob');
       app.clock.advance(11);
       const before = await app.devices();
-      await assertRefused(await refresh(app, neverIssuedToken()));
+      assertRefused(await refresh(app, neverIssuedToken()));
       assert.deepEqual(await app.devices(), before);
     });
   });

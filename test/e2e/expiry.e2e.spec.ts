@@ -247,7 +247,7 @@ forEachDatabase((database) => {
     });
     after(() => app.close());
 
-    it('fails a logged-out device’s access token at once', async () => {
+    it('fails the access token of a device logged out through DELETE /device-logout at once', async () => {
       const login = await app.login('alice');
       assert.equal((await profile(app, login.token)).status, 200);
       const logout = await app.request({
