@@ -3,6 +3,7 @@ import { Logger, ValidationPipe, type INestApplication, type NestApplicationOpti
 import { AppModule } from './app.module.js';
 import { loadConfig, type Env, type SampleAppConfig } from './config.js';
 import { createNestApp, initNestApp } from './http/nest-app-factory.js';
+import { serveOpenApiDocument } from './openapi.js';
 
 export interface SampleApp {
   app: INestApplication;
@@ -23,6 +24,7 @@ export async function createSampleApp(env: Env = process.env, options: SampleApp
   const app = await createNestApp(AppModule.forRoot(config), config.httpAdapter, { abortOnError: false, ...options });
   app.useGlobalPipes(new ValidationPipe());
   app.enableShutdownHooks();
+  serveOpenApiDocument(app);
   await initNestApp(app, config.httpAdapter);
   return { app, config };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { forEachDatabase, useFreshDatabase } from '../support/databases.js';
+import { forEachServer, useFreshDatabase } from '../support/databases.js';
 import type { HttpResponse } from '../support/http.js';
 import { TestApp, type LoginBody } from '../fixtures/test-app.js';
 
@@ -83,7 +83,7 @@ async function assertDeviceDead(app: TestApp, deviceId: number, permanentTokens:
   for (const token of accessTokens) assert.equal((await profile(app, token)).status, 401);
 }
 
-forEachDatabase((database) => {
+forEachServer((database) => {
   describe('concurrent device refreshes with rotation', () => {
     const db = useFreshDatabase(database);
     let app: TestApp;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { forEachDatabase, useFreshDatabase } from '../support/databases.js';
+import { forEachServer, useFreshDatabase } from '../support/databases.js';
 import type { HttpResponse } from '../support/http.js';
 import { TestApp } from '../fixtures/test-app.js';
 
@@ -41,7 +41,7 @@ function assertRefused(response: HttpResponse): void {
   assert.deepEqual(response.json, INVALID_PERMANENT_TOKEN);
 }
 
-forEachDatabase((database) => {
+forEachServer((database) => {
   describe('POST /device-refresh-token with rotation (the default)', () => {
     const db = useFreshDatabase(database);
     let app: TestApp;

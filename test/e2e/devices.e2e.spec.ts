@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SessionsService } from '../../lib/index.js';
-import { forEachDatabase, useFreshDatabase } from '../support/databases.js';
+import { forEachServer, useFreshDatabase } from '../support/databases.js';
 import type { HttpResponse, RequestHeaders } from '../support/http.js';
 import { TestApp, type LoginBody } from '../fixtures/test-app.js';
 
@@ -37,7 +37,7 @@ function assertNoRoute(response: HttpResponse, method: string, path: string): vo
   assert.deepEqual(response.json, { statusCode: 404, message: `Cannot ${method} ${path}`, error: 'Not Found' });
 }
 
-forEachDatabase((database) => {
+forEachServer((database) => {
   describe('device routes', () => {
     const db = useFreshDatabase(database);
     let app: TestApp;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { forEachDatabase, useFreshDatabase } from '../support/databases.js';
+import { forEachServer, useFreshDatabase } from '../support/databases.js';
 import type { HttpResponse } from '../support/http.js';
 import { TokensService } from '../../lib/index.js';
 import { TestApp } from '../fixtures/test-app.js';
@@ -55,7 +55,7 @@ function assertUnauthorized(response: HttpResponse): void {
   assert.deepEqual(response.json, INVALID_ACCESS_TOKEN);
 }
 
-forEachDatabase((database) => {
+forEachServer((database) => {
   describe('idle expiry (permanentTokenExpirationDelta: 1h)', () => {
     const db = useFreshDatabase(database);
     let app: TestApp;

@@ -28,7 +28,7 @@ import {
 import { TestApp, TEST_SECRET } from '../fixtures/test-app.js';
 import { TestAppController } from '../fixtures/test-app.controller.js';
 import { TestUsers } from '../fixtures/test-users.js';
-import { forEachDatabase, useFreshDatabase, type CreatedDatabase } from '../support/databases.js';
+import { forEachServer, useFreshDatabase, type CreatedDatabase } from '../support/databases.js';
 import { request, type HttpResponse, type RequestOptions } from '../support/http.js';
 
 type Imports = NonNullable<DynamicModule['imports']>;
@@ -152,7 +152,7 @@ class HandlersApp {
 
 const ALICE = { username: 'alice', password: 'alice-password' };
 
-forEachDatabase((database) => {
+forEachServer((database) => {
   const db = useFreshDatabase(database);
 
   describe('handlers replaced through forRoot providers (useClass, useValue)', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { forEachDatabase, useFreshDatabase } from '../support/databases.js';
+import { forEachServer, useFreshDatabase } from '../support/databases.js';
 import type { HttpResponse } from '../support/http.js';
 import { TestApp } from '../fixtures/test-app.js';
 
@@ -46,7 +46,7 @@ function assertCleanBadRequest(response: HttpResponse): void {
   assert.doesNotMatch(JSON.stringify(body.message), PARSER_INTERNALS);
 }
 
-forEachDatabase((database) => {
+forEachServer((database) => {
   describe('POST /auth-token', () => {
     const db = useFreshDatabase(database);
     let app: TestApp;

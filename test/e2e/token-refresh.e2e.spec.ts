@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { forEachDatabase, useFreshDatabase } from '../support/databases.js';
+import { forEachServer, useFreshDatabase } from '../support/databases.js';
 import type { HttpResponse } from '../support/http.js';
 import { TestApp } from '../fixtures/test-app.js';
 
@@ -46,7 +46,7 @@ function assertTokenFieldError(response: HttpResponse, pattern: RegExp): void {
   assert.match(message[0] as string, pattern);
 }
 
-forEachDatabase((database) => {
+forEachServer((database) => {
   /** Boots one app per suite and gives its tests a login and a request that must leave the devices as they were. */
   function appSuite(options: Parameters<typeof TestApp.start>[1]) {
     const db = useFreshDatabase(database);

@@ -2,9 +2,11 @@ import { after, before, describe } from 'node:test';
 import { mysqlDatabase } from './mysql-database.js';
 import { postgresDatabase } from './postgres-database.js';
 import { sqliteDatabase } from './sqlite-database.js';
-import type { CreatedDatabase, TestDatabase } from './test-database.js';
+import type { AdapterName, CreatedDatabase, TestDatabase } from './test-database.js';
 
-export type { CreatedDatabase, DatabaseName, TestDatabase, TestDataSourceOptions } from './test-database.js';
+export const ADAPTERS: AdapterName[] = ['express', 'fastify'];
+
+export type { AdapterName, CreatedDatabase, DatabaseName, TestDatabase, TestDataSourceOptions } from './test-database.js';
 
 /** The database matrix: SQLite always, PostgreSQL and MariaDB/MySQL when their URL is set. */
 export function testDatabases(env: NodeJS.ProcessEnv = process.env): TestDatabase[] {
@@ -18,6 +20,19 @@ export function testDatabases(env: NodeJS.ProcessEnv = process.env): TestDatabas
 export function forEachDatabase(suite: (database: TestDatabase) => void): void {
   for (const database of testDatabases()) {
     describe(`[${database.name}]`, () => suite(database));
+  }
+}
+
+/**
+ * Declares an HTTP suite once per database and per adapter (as @nestjs/throttler's e2e suites
+ * do), inside `describe('[sqlite · express]')` and so on; TestApp picks the adapter up.
+ */
+export function forEachServer(suite: (database: TestDatabase) => void): void {
+  for (const database of testDatabases()) {
+    for (const adapter of ADAPTERS) {
+      const target: TestDatabase = { name: database.name, create: async () => ({ ...(await database.create()), adapter }) };
+      describe(`[${database.name} · ${adapter}]`, () => suite(target));
+    }
   }
 }
 

@@ -5,8 +5,12 @@ export type DatabaseName = 'sqlite' | 'postgres' | 'mariadb';
 /** TypeORM options for one of the matrix's drivers: type and connection only, no entities. */
 export type TestDataSourceOptions = Extract<DataSourceOptions, { type: 'better-sqlite3' | 'postgres' | 'mysql' | 'mariadb' }>;
 
+export type AdapterName = 'express' | 'fastify';
+
 export interface CreatedDatabase {
   options: TestDataSourceOptions;
+  /** The HTTP adapter a suite declared with forEachServer runs on; TestApp uses it by default. */
+  adapter?: AdapterName;
   /** Deletes the database; destroy every DataSource on it first. Safe to call twice. */
   drop(): Promise<void>;
 }

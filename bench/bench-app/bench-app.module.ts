@@ -1,0 +1,34 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { JwtDevicesModule } from '../../lib/index.js';
+import { BENCH_PASSWORD, BENCH_USERS } from './bench-credentials.js';
+import { InMemoryUsers } from './in-memory-users.js';
+import { ProfileController } from './profile.controller.js';
+import { PublicController } from './public.controller.js';
+
+export interface BenchAppConfig {
+  sqlitePath: string;
+  secret: string;
+  deviceCacheTtlSeconds: number;
+}
+
+/** The module wired as the sample app wires it, with users in memory instead of a table and scrypt. */
+@Module({})
+export class BenchAppModule {
+  static forRoot(config: BenchAppConfig): DynamicModule {
+    return {
+      module: BenchAppModule,
+      imports: [
+        TypeOrmModule.forRoot({ type: 'better-sqlite3', database: config.sqlitePath, enableWAL: true, autoLoadEntities: true, synchronize: true }),
+        JwtDevicesModule.forRoot({
+          secret: config.secret,
+          // Longer than any run, so no token expires mid-measurement.
+          accessTokenTtl: 3600,
+          deviceCacheTtl: config.deviceCacheTtlSeconds,
+          userService: new InMemoryUsers(Object.values(BENCH_USERS), BENCH_PASSWORD),
+        }),
+      ],
+      controllers: [PublicController, ProfileController],
+    };
+  }
+}
