@@ -198,7 +198,12 @@ export class DevicesService {
 
   /** The id of the device's user, typed as `userIdType` says, for the app's `findById`. */
   ownerId(device: Device): string | number {
-    return this.options.userIdType === 'number' ? Number(device.userId) : device.userId;
+    // A non-numeric id stays text even with 'number', so one odd row never becomes NaN.
+    if (this.options.userIdType === 'number' && /^-?(0|[1-9][0-9]{0,15})$/.test(device.userId)) {
+      const id = Number(device.userId);
+      if (Number.isSafeInteger(id)) return id;
+    }
+    return device.userId;
   }
 
   isExpired(device: Device, now: Date): boolean {

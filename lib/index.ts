@@ -53,7 +53,15 @@ export {
   type JwtUserIdReader,
   type JwtUsernameReader,
 } from './handlers/claims-readers.js';
-export { JwtDevicesConfigError, JwtDevicesUnavailableError } from './errors.js';
+export {
+  InvalidAccessTokenError,
+  InvalidCredentialsError,
+  InvalidPermanentTokenError,
+  JwtDevicesConfigError,
+  JwtDevicesUnavailableError,
+  TokenRefreshError,
+} from './errors.js';
+export { JwtDevicesErrorsFilter } from './http/jwt-devices-errors.filter.js';
 export type { DeviceView } from './http/device.view.js';
 export { CreateJwtDevicesDevice1764100000000, JWT_DEVICES_MIGRATIONS } from './migrations/index.js';
 export { RequestBodyErrorsFilter } from './http/request-body-errors.filter.js';

@@ -133,6 +133,7 @@ export class JwtDevicesDefaults {
 
 export const MAX_LEEWAY_SECONDS = 120;
 export const MIN_HMAC_SECRET_BYTES = 32;
+export const MIN_RSA_BITS = 2048;
 
 const KNOWN_OPTIONS = new Set<string>([
   'secret', 'privateKey', 'publicKey', 'algorithm', 'accessTokenTtl', 'leeway', 'issuer', 'audience',
@@ -321,7 +322,8 @@ function stripUndefined(values: Record<string, unknown>): Record<string, unknown
 }
 
 const EXPECTED_KEY_TYPES: Record<string, string[]> = {
-  RS: ['rsa', 'rsa-pss'],
+  // Not rsa-pss: Node would sign PS-style padding under an RS header, which no one else verifies.
+  RS: ['rsa'],
   ES: ['ec'],
   Ed: ['ed25519', 'ed448'],
 };
@@ -364,6 +366,8 @@ function resolveKeys(
         problems.push(`${name}: a ${key.asymmetricKeyType} key cannot be used with ${algorithm}`);
       } else if (EC_CURVES[algorithm] && key.asymmetricKeyDetails?.namedCurve !== EC_CURVES[algorithm]) {
         problems.push(`${name}: ${algorithm} needs a ${EC_CURVES[algorithm]} key`);
+      } else if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS) {
+        problems.push(`${name}: RSA keys must have at least ${MIN_RSA_BITS} bits`);
       }
     }
     return { signingKey, verificationKey };

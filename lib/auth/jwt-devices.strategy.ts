@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import passportJwt, { type JwtFromRequestFunction } from 'passport-jwt';
+import { InvalidAccessTokenError } from '../errors.js';
 import { JWT_DEVICES_STRATEGY } from '../jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS, REQUEST_CLAIMS, REQUEST_DEVICE } from '../jwt-devices.internal-constants.js';
 import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
@@ -36,7 +37,8 @@ export class JwtDevicesStrategy extends PassportStrategy(passportJwt.Strategy, J
     }
     this.validate(request as unknown as Record<symbol, unknown>, token).then(
       (user) => this.success(user),
-      (error: unknown) => this.error(error as Error),
+      // A refused token is a plain Passport failure, so even a bare AuthGuard('jwt-devices') answers 401.
+      (error: unknown) => (error instanceof InvalidAccessTokenError ? this.fail('invalid access token', 401) : this.error(error as Error)),
     );
   }
 
