@@ -1,5 +1,6 @@
 import type { DataSource, QueryRunner, Repository } from 'typeorm';
 import { Device } from './device.entity.js';
+import { RetiredToken } from './retired-token.entity.js';
 
 type DeviceProperty = keyof Device;
 type ColumnMetadata = Repository<Device>['metadata']['columns'][number];
@@ -31,6 +32,7 @@ export class DeviceQueries {
   private readonly columns: Map<DeviceProperty, ColumnMetadata>;
   private readonly table: string;
   private readonly selectList: string;
+  private readonly retired: { table: string; hash: string; deviceId: string; retiredAt: ColumnMetadata };
 
   constructor(repository: Repository<Device>) {
     this.dataSource = repository.manager.connection;
@@ -38,6 +40,31 @@ export class DeviceQueries {
     this.columns = new Map(PROPERTIES.map((property) => [property, repository.metadata.findColumnWithPropertyName(property)!]));
     this.table = repository.metadata.tablePath.split('.').map((part) => driver.escape(part)).join('.');
     this.selectList = PROPERTIES.map((property) => this.column(property)).join(', ');
+    const retired = this.dataSource.getMetadata(RetiredToken);
+    const retiredColumn = (property: keyof RetiredToken) => retired.findColumnWithPropertyName(property)!;
+    this.retired = {
+      table: retired.tablePath.split('.').map((part) => driver.escape(part)).join('.'),
+      hash: driver.escape(retiredColumn('tokenHash').databaseName),
+      deviceId: driver.escape(retiredColumn('deviceId').databaseName),
+      retiredAt: retiredColumn('retiredAt'),
+    };
+  }
+
+  /** Remembers a rotated-away token hash, so its later use is recognised as reuse. */
+  async retire(deviceId: number, hash: string, now: Date): Promise<void> {
+    const { table, hash: hashColumn, deviceId: deviceColumn, retiredAt } = this.retired;
+    const sql =
+      `INSERT INTO ${table} (${hashColumn}, ${deviceColumn}, ${this.dataSource.driver.escape(retiredAt.databaseName)}) ` +
+      `VALUES (${this.param(0)}, ${this.param(1)}, ${this.param(2)})`;
+    await this.run(sql, [hash, deviceId, this.dataSource.driver.preparePersistentValue(now, retiredAt)]);
+  }
+
+  /** The device a rotated-away token belonged to, if any. */
+  async findRetiredDeviceId(hash: string): Promise<number | null> {
+    const { table, hash: hashColumn, deviceId } = this.retired;
+    const sql = `SELECT ${deviceId} AS device_id FROM ${table} WHERE ${hashColumn} = ${this.param(0)}`;
+    const { records = [] } = await this.run(sql, [hash]);
+    return records.length === 0 ? null : Number(records[0].device_id);
   }
 
   findById(id: number): Promise<Device | null> {

@@ -2,18 +2,27 @@ import type { FactoryProvider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Device } from './device.entity.js';
+import { RetiredToken } from './retired-token.entity.js';
 import { DEVICE_REPOSITORY } from './jwt-devices.internal-constants.js';
 import { redactTokenHashesInQueryLog } from './query-log-redaction.js';
 
-export const DEVICE_ENTITY_MISSING_MESSAGE =
-  'JwtDevicesModule: the Device entity is not registered with TypeORM. ' +
-  'Add `autoLoadEntities: true` to TypeOrmModule.forRoot(), or add `Device` (from nestjs-jwt-devices) to its `entities`.';
+/** The module's TypeORM entities, for apps that list `entities` instead of using `autoLoadEntities`. */
+export const JWT_DEVICES_ENTITIES = [Device, RetiredToken];
+
+export function entitiesMissingMessage(missing: string[]): string {
+  return (
+    `JwtDevicesModule: the ${missing.join(' and ')} ${missing.length > 1 ? 'entities are' : 'entity is'} not registered with TypeORM. ` +
+    'Add `autoLoadEntities: true` to TypeOrmModule.forRoot(), or add `...JWT_DEVICES_ENTITIES` ' +
+    '(Device and RetiredToken, from nestjs-jwt-devices) to its `entities`.'
+  );
+}
 
 /** The Device repository, checked at boot so a missing entity fails there and says what to add. */
 export const deviceRepositoryProvider: FactoryProvider = {
   provide: DEVICE_REPOSITORY,
   useFactory: (dataSource: DataSource) => {
-    if (!dataSource.hasMetadata(Device)) throw new Error(DEVICE_ENTITY_MISSING_MESSAGE);
+    const missing = JWT_DEVICES_ENTITIES.filter((entity) => !dataSource.hasMetadata(entity)).map(({ name }) => name);
+    if (missing.length > 0) throw new Error(entitiesMissingMessage(missing));
     redactTokenHashesInQueryLog(dataSource);
     return dataSource.getRepository(Device);
   },

@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { In, Not, type Repository } from 'typeorm';
+import { In, LessThan, Not, type Repository } from 'typeorm';
 import type { JwtDevicesClock } from './clock.js';
 import { DeviceCache } from './device-cache.js';
 import { DeviceQueries } from './device-queries.js';
 import { DEVICE_DETAILS_LENGTH, DEVICE_NAME_LENGTH, Device } from './device.entity.js';
+import { RetiredToken } from './retired-token.entity.js';
 import { InvalidPermanentTokenError, JwtDevicesUnavailableError } from './errors.js';
 import type { DeviceDescription } from './handlers/device-details.handler.js';
 import { JWT_DEVICES_CLOCK } from './jwt-devices.constants.js';
@@ -36,6 +37,7 @@ export class DevicesService {
   private readonly logger = new Logger('JwtDevicesModule');
   private readonly cache: DeviceCache;
   private readonly queries: DeviceQueries;
+  private readonly retiredTokens: Repository<RetiredToken>;
 
   constructor(
     @Inject(DEVICE_REPOSITORY) private readonly devices: Repository<Device>,
@@ -45,6 +47,7 @@ export class DevicesService {
   ) {
     this.cache = new DeviceCache(options.deviceCacheTtl * 1000);
     this.queries = new DeviceQueries(devices);
+    this.retiredTokens = devices.manager.getRepository(RetiredToken);
   }
 
   /** Logs a user in on a new device; over `maxDevicesPerUser`, their least recently used devices go. */
@@ -90,7 +93,13 @@ export class DevicesService {
       throw new InvalidPermanentTokenError('expired');
     }
     const rotatedFrom = await this.db(() => this.queries.findByPreviousTokenHash(hash));
-    if (!rotatedFrom) throw new InvalidPermanentTokenError('unknown');
+    if (!rotatedFrom) {
+      const olderOf = await this.db(() => this.queries.findRetiredDeviceId(hash));
+      if (olderOf === null) throw new InvalidPermanentTokenError('unknown');
+      await this.deleteIds([olderOf]);
+      this.logger.warn(`Permanent token reuse detected (an older rotated-away token): device ${olderOf} revoked`);
+      throw new InvalidPermanentTokenError('reused');
+    }
     if (rotatedFrom.rotatedAt && now.getTime() - rotatedFrom.rotatedAt.getTime() <= this.options.rotationGracePeriod * 1000) {
       // A client retrying a refresh whose answer it lost: refuse, but keep the device.
       throw new InvalidPermanentTokenError('rotated');
@@ -107,6 +116,7 @@ export class DevicesService {
       const { token, hash } = this.tokens.createPermanentToken();
       const rotated = await this.db(() => this.queries.rotate(device.id, device.permanentTokenHash, hash, now));
       if (!rotated) throw new InvalidPermanentTokenError('rotated');
+      await this.rememberRetired(device.id, device.permanentTokenHash, now);
       this.cache.forget([device.id]);
       const next = this.devices.merge(this.devices.create(), device, {
         permanentTokenHash: hash,
@@ -122,6 +132,15 @@ export class DevicesService {
       device.lastRequestDatetime = now;
     }
     return { device };
+  }
+
+  /** After the winning rotation: a failure here must not cost the client its new token, so it is only logged. */
+  private async rememberRetired(deviceId: number, hash: string, now: Date): Promise<void> {
+    try {
+      await this.queries.retire(deviceId, hash, now);
+    } catch (error) {
+      this.logger.error(`Could not record a rotated-away token of device ${deviceId} (${error instanceof Error ? error.name : typeof error})`);
+    }
   }
 
   /** The live device an access token names, when it belongs to that user; never writes but to delete an expired one. */
@@ -193,6 +212,8 @@ export class DevicesService {
       purged += await this.deleteIds(rows.map(({ id }) => Number(id)));
       if (rows.length < batchSize) break;
     }
+    // A token retired longer ago than the idle window could only reopen a device that has expired since.
+    await this.db(() => this.retiredTokens.delete({ retiredAt: LessThan(idleCutoff) }));
     return purged;
   }
 
@@ -220,6 +241,7 @@ export class DevicesService {
 
   private async deleteIds(ids: number[]): Promise<number> {
     const result = await this.db(() => this.devices.delete({ id: In(ids) }));
+    await this.db(() => this.retiredTokens.delete({ deviceId: In(ids) }));
     this.cache.forget(ids);
     return result.affected ?? ids.length;
   }

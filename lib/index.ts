@@ -25,6 +25,8 @@ export {
   PERMANENT_TOKEN_STRATEGY,
 } from './jwt-devices.constants.js';
 export { Device } from './device.entity.js';
+export { RetiredToken } from './retired-token.entity.js';
+export { JWT_DEVICES_ENTITIES } from './device.repository.js';
 export { DevicesService, type CreatedDevice, type PurgeOptions, type RefreshedDevice } from './devices.service.js';
 export { TokensService, type IssuedPermanentToken } from './tokens.service.js';
 export { SessionsService, type SessionResult } from './sessions.service.js';
@@ -63,5 +65,9 @@ export {
 } from './errors.js';
 export { JwtDevicesErrorsFilter } from './http/jwt-devices-errors.filter.js';
 export type { DeviceView } from './http/device.view.js';
-export { CreateJwtDevicesDevice1764100000000, JWT_DEVICES_MIGRATIONS } from './migrations/index.js';
+export {
+  CreateJwtDevicesDevice1764100000000,
+  CreateJwtDevicesRetiredToken1764100000001,
+  JWT_DEVICES_MIGRATIONS,
+} from './migrations/index.js';
 export { RequestBodyErrorsFilter } from './http/request-body-errors.filter.js';

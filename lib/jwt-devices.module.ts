@@ -1,7 +1,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Device } from './device.entity.js';
 import { JwtDevicesConfigError } from './errors.js';
 import { controllersFor } from './http/controllers.js';
 import {
@@ -26,6 +25,7 @@ import {
   resolvedOptionsProvider,
   serviceProviders,
 } from './jwt-devices.providers.js';
+import { JWT_DEVICES_ENTITIES } from './device.repository.js';
 import { DevicesService } from './devices.service.js';
 import { SessionsService } from './sessions.service.js';
 import { TokensService } from './tokens.service.js';
@@ -90,7 +90,7 @@ function build(
     module: JwtDevicesModule,
     // Global, so `@UseGuards(JwtDevicesAuthGuard)` resolves its dependencies in any module of the app.
     global: true,
-    imports: [...imports, PassportModule, TypeOrmModule.forFeature([Device])],
+    imports: [...imports, PassportModule, TypeOrmModule.forFeature(JWT_DEVICES_ENTITIES)],
     controllers: controllersFor(routes),
     providers: [
       ...[rawOptions].flat(),

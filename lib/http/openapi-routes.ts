@@ -18,10 +18,11 @@ import { TokenDto } from './token.dto.js';
 
 type Headers = ApiResponseOptions['headers'];
 
-export const OPENAPI_TAG = 'jwt-devices';
+const OPENAPI_TAG = 'jwt-devices';
 
 const NO_STORE: Headers = { 'Cache-Control': { description: 'Always `no-store`: the body carries tokens.', schema: { type: 'string' } } };
-const ONLY_ON_REFRESH = 'or a non-empty `Permanent-Token` header, which only `POST /device-refresh-token` accepts';
+// §5: every route but the device refresh answers 400 to a Permanent-Token header.
+const HEADER_RULE = 'the request carries a non-empty `Permanent-Token` header, which only `POST /device-refresh-token` accepts';
 const SAFE_ID = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
 
 /** Describes the built-in controllers, their bodies, headers and answers to `@nestjs/swagger`. */
@@ -33,6 +34,7 @@ export function documentRoutes(swagger: typeof Swagger): void {
   const noContent = (description: string) => ApiResponse({ status: 204, description });
   const error = (status: number, description: string, headers?: Headers) => ApiResponse({ status, description, type: ErrorResponseModel, headers });
   const badRequest = (description: string) => error(400, description);
+  const headerRuleOnly = () => badRequest(`Only when ${HEADER_RULE}.`);
   const unauthorized = () =>
     error(401, 'No access token, or one that is invalid or expired, or whose device or user is gone.', {
       'WWW-Authenticate': { description: 'The challenge, e.g. `Bearer realm="api", error="invalid_token"`.', schema: { type: 'string' } },
@@ -64,7 +66,7 @@ export function documentRoutes(swagger: typeof Swagger): void {
       description: "Names the new device, with the `User-Agent` as its details; without it the device's name is the `User-Agent`.",
     }),
     ok(LoginResponseModel, NO_STORE),
-    badRequest(`A missing, blank or non-string field (one message per field), or \`Unable to log in with provided credentials.\`, ${ONLY_ON_REFRESH}.`),
+    badRequest(`A missing, blank or non-string field (one message per field), or \`Unable to log in with provided credentials.\`, or ${HEADER_RULE}.`),
     tooLarge(),
     unavailable(),
   );
@@ -86,7 +88,7 @@ export function documentRoutes(swagger: typeof Swagger): void {
     'list',
     ApiOperation({ summary: "List the caller's devices", description: 'By id; `current` marks the device of the access token.' }),
     ok([DeviceModel]),
-    badRequest(`A non-empty \`Permanent-Token\` header, which only \`POST /device-refresh-token\` accepts.`),
+    headerRuleOnly(),
     unauthorized(),
     unavailable(),
   );
@@ -96,7 +98,7 @@ export function documentRoutes(swagger: typeof Swagger): void {
     ApiOperation({ summary: 'Log a device out', description: 'The device and its access tokens stop working at once.' }),
     ApiHeader({ name: 'Device-Id', required: true, description: 'The `device_id` of the login, sent once.', schema: SAFE_ID }),
     noContent('The device is logged out.'),
-    badRequest(`A missing, empty, repeated or non-integer \`Device-Id\`, ${ONLY_ON_REFRESH}.`),
+    badRequest(`A missing, empty, repeated or non-integer \`Device-Id\`, or ${HEADER_RULE}.`),
     unauthorized(),
     notFound(),
     unavailable(),
@@ -107,7 +109,7 @@ export function documentRoutes(swagger: typeof Swagger): void {
     ApiOperation({ summary: 'Log a device out by id', description: 'May name the current device: that is a logout.' }),
     ApiParam({ name: 'id', description: 'The device id.', schema: SAFE_ID }),
     noContent('The device is logged out.'),
-    badRequest(`A non-empty \`Permanent-Token\` header, which only \`POST /device-refresh-token\` accepts.`),
+    headerRuleOnly(),
     unauthorized(),
     notFound(),
     unavailable(),
@@ -117,7 +119,7 @@ export function documentRoutes(swagger: typeof Swagger): void {
     'logoutOthers',
     ApiOperation({ summary: 'Log out every device of the caller but the current one' }),
     ok(LogoutOthersResponseModel),
-    badRequest(`A non-empty \`Permanent-Token\` header, which only \`POST /device-refresh-token\` accepts.`),
+    headerRuleOnly(),
     unauthorized(),
     unavailable(),
   );
@@ -131,7 +133,7 @@ export function documentRoutes(swagger: typeof Swagger): void {
     }),
     ApiBody({ type: TokenDto }),
     ok(AccessTokenResponseModel, NO_STORE),
-    badRequest(`An invalid or expired token, no \`orig_iat\`, a passed refresh window or refresh turned off, ${ONLY_ON_REFRESH}.`),
+    badRequest(`An invalid or expired token, no \`orig_iat\`, a passed refresh window or refresh turned off, or ${HEADER_RULE}.`),
     tooLarge(),
     unavailable(),
   );
@@ -141,7 +143,7 @@ export function documentRoutes(swagger: typeof Swagger): void {
     ApiOperation({ summary: 'Check that an access token would authenticate now', description: 'Answers the token itself when it is valid.' }),
     ApiBody({ type: TokenDto }),
     ok(AccessTokenResponseModel, NO_STORE),
-    badRequest(`An invalid or expired token, ${ONLY_ON_REFRESH}.`),
+    badRequest(`An invalid or expired token, or ${HEADER_RULE}.`),
     tooLarge(),
     unavailable(),
   );

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type * as Swagger from '@nestjs/swagger';
 import { documentRoutes } from './openapi-routes.js';
 
-export const SWAGGER_PACKAGE = '@nestjs/swagger';
+const SWAGGER_PACKAGE = '@nestjs/swagger';
 
 /**
  * `load()`'s result, or undefined when the package `name` itself is not installed. Any other

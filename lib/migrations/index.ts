@@ -1,6 +1,7 @@
 import { CreateJwtDevicesDevice1764100000000 } from './1764100000000-create-jwt-devices-device.js';
+import { CreateJwtDevicesRetiredToken1764100000001 } from './1764100000001-create-jwt-devices-retired-token.js';
 
-export { CreateJwtDevicesDevice1764100000000 };
+export { CreateJwtDevicesDevice1764100000000, CreateJwtDevicesRetiredToken1764100000001 };
 
 /** The module's migrations, in order: add them to your DataSource's `migrations`. */
-export const JWT_DEVICES_MIGRATIONS = [CreateJwtDevicesDevice1764100000000];
+export const JWT_DEVICES_MIGRATIONS = [CreateJwtDevicesDevice1764100000000, CreateJwtDevicesRetiredToken1764100000001];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
-import { Device, JWT_DEVICES_MIGRATIONS } from '../../lib/index.js';
+import { JWT_DEVICES_ENTITIES, JWT_DEVICES_MIGRATIONS } from '../../lib/index.js';
 import { forEachDatabase, useFreshDatabase } from '../support/databases.js';
 
 forEachDatabase((database) => {
@@ -9,11 +9,14 @@ forEachDatabase((database) => {
     const db = useFreshDatabase(database);
 
     it('create a schema the Device entity has no pending change against, and revert cleanly', async () => {
-      const dataSource = new DataSource({ ...db().options, entities: [Device], migrations: JWT_DEVICES_MIGRATIONS });
+      const dataSource = new DataSource({ ...db().options, entities: JWT_DEVICES_ENTITIES, migrations: JWT_DEVICES_MIGRATIONS });
       await dataSource.initialize();
       try {
         const applied = await dataSource.runMigrations();
-        assert.deepEqual(applied.map(({ name }) => name), ['CreateJwtDevicesDevice1764100000000']);
+        assert.deepEqual(
+          applied.map(({ name }) => name),
+          ['CreateJwtDevicesDevice1764100000000', 'CreateJwtDevicesRetiredToken1764100000001'],
+        );
         const pending = await dataSource.driver.createSchemaBuilder().log();
         assert.deepEqual(pending.upQueries.map(({ query }) => query), []);
 
@@ -22,7 +25,9 @@ forEachDatabase((database) => {
         assert.equal(hashIndex?.isUnique, true);
 
         await dataSource.undoLastMigration();
+        await dataSource.undoLastMigration();
         assert.equal(await dataSource.createQueryRunner().hasTable('jwt_devices_device'), false);
+        assert.equal(await dataSource.createQueryRunner().hasTable('jwt_devices_retired_token'), false);
       } finally {
         await dataSource.destroy();
       }

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { forEachServer, useFreshDatabase } from '../support/databases.js';
 import type { HttpResponse } from '../support/http.js';
+import { RetiredToken } from '../../lib/index.js';
 import { TestApp } from '../fixtures/test-app.js';
 
 const INVALID_PERMANENT_TOKEN = { statusCode: 400, message: 'Invalid permanent token.', error: 'Bad Request' };
@@ -298,6 +299,34 @@ forEachServer((database) => {
       assert.equal(rows.get(other.device_id), sha256Hex(other.permanent_token));
       assert.equal(rows.get(bob.device_id), sha256Hex(bob.permanent_token));
       assert.equal((await profile(app, other.token)).status, 200);
+    });
+
+    it('treats an older rotated-away token (two rotations back) as reuse too: 400 and the device is gone', async () => {
+      const other = await app.login('alice');
+      const login = await app.login('alice');
+      // An attacker who stole the first token rotates twice; the owner then shows the stolen-from token.
+      const first = await refresh(app, login.permanent_token);
+      app.clock.advance(60);
+      const second = await refresh(app, first.json!.permanent_token!);
+      assert.equal(second.status, 200, second.text);
+      app.clock.advance(60);
+
+      assertRefused(await refresh(app, login.permanent_token));
+      const rows = await hashesById(app);
+      assert.equal(rows.has(login.device_id), false, 'the device row is deleted');
+      assertRefused(await refresh(app, second.json!.permanent_token!));
+      assert.equal((await profile(app, second.json!.token)).status, 401);
+      assert.equal(rows.get(other.device_id), sha256Hex(other.permanent_token), 'other devices are untouched');
+      const retired: unknown[] = await app.dataSource.getRepository(RetiredToken).findBy({ deviceId: login.device_id });
+      assert.deepEqual(retired, [], 'the revoked device leaves no retired hashes behind');
+    });
+
+    it('stores rotated-away tokens only as SHA-256 hashes', async () => {
+      const login = await app.login('bob');
+      const rotated = await refresh(app, login.permanent_token);
+      assert.equal(rotated.status, 200);
+      const retired = await app.dataSource.getRepository(RetiredToken).findBy({ deviceId: login.device_id });
+      assert.deepEqual(retired.map(({ tokenHash }) => tokenHash), [sha256Hex(login.permanent_token)]);
     });
 
     it('revokes nothing for a token that was never issued: 400 and every row intact', async () => {

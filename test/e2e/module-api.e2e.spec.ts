@@ -12,6 +12,7 @@ import {
   JwtDevicesModule,
   type JwtDevicesOptionsFactory,
   type JwtDevicesRuntimeOptions,
+  JWT_DEVICES_ENTITIES,
 } from '../../lib/index.js';
 import { TEST_SECRET, type LoginBody } from '../fixtures/test-app.js';
 import { TestAppController } from '../fixtures/test-app.controller.js';
@@ -326,10 +327,19 @@ forEachDatabase((database) => {
       assert.doesNotMatch(error.message, /No metadata|EntityMetadataNotFound|QueryFailed|SQLITE|relation .* does not exist/i);
     });
 
-    it('the same setup with Device added to its entities boots and serves logins', async () => {
-      const app = await BootedApp.start(db(), [JwtDevicesModule.forRoot({ secret: TEST_SECRET, userService: new TestUsers() })], {
+    it('a setup listing Device but not RetiredToken fails at boot naming RetiredToken', async () => {
+      const error = await BootedApp.failure(db(), [JwtDevicesModule.forRoot({ secret: TEST_SECRET, userService: new TestUsers() })], {
         autoLoadEntities: false,
         entities: [Note, Device],
+      });
+      assert.match(error.message, /\bRetiredToken\b/);
+      assert.match(error.message, /JWT_DEVICES_ENTITIES/);
+    });
+
+    it('the same setup with JWT_DEVICES_ENTITIES added to its entities boots and serves logins', async () => {
+      const app = await BootedApp.start(db(), [JwtDevicesModule.forRoot({ secret: TEST_SECRET, userService: new TestUsers() })], {
+        autoLoadEntities: false,
+        entities: [Note, ...JWT_DEVICES_ENTITIES],
       });
       try {
         await assertServesLogins(app);

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import type { DatabaseKind } from '../cli-options.js';
+import { login, requestJson } from '../http-setup.js';
+import { RefreshChains } from '../load/refresh-chains.js';
+import { PARENT_WATCH, SAMPLE_APP_MAIN } from '../paths.js';
+import { scenarioId, type Scenario } from '../scenario.js';
+import { newChainTokens } from '../seed/device-seed.js';
+import { openDeviceStore } from './device-store.js';
+import { launch, type LaunchContext } from './launch.js';
+
+const USER = { username: 'bench-user', password: 'bench-password-1' };
+/** Devices refreshed in turn; a run drops at most one per connection, so this lasts every round. */
+const REFRESH_CHAINS = 200;
+
+export interface SampleAppPlan {
+  database: DatabaseKind;
+  devices: number;
+  withPublic: boolean;
+  withRefresh: boolean;
+  /** The app whose GET /public the ratios of this one are taken against. */
+  baselineAppId: string;
+}
+
+export const sampleAppId = (database: DatabaseKind, devices: number): string => `sample-${database}-${devices}`;
+
+/**
+ * The production build of the sample app (dist/sample-app/main.js) on a fresh database, with one user
+ * who logged in once (a real scrypt login), and the Device table seeded to `devices` rows.
+ */
+export async function startSampleApp(context: LaunchContext, plan: SampleAppPlan): Promise<Scenario[]> {
+  const appId = sampleAppId(plan.database, plan.devices);
+  const store = await openDeviceStore(plan.database, appId, context.cleanup);
+  const { url: origin } = await launch(context, appId, ['--import', pathToFileURL(PARENT_WATCH).href, SAMPLE_APP_MAIN], {
+    DATABASE_URL: store.url,
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    THROTTLE_LIMIT: '0',
+    PURGE_INTERVAL: '0',
+    JWT_DEVICES_DEVICE_CACHE_TTL: '0',
+    // Longer than any run, so no token expires mid-measurement.
+    JWT_DEVICES_ACCESS_TOKEN_TTL: '3600',
+  });
+  const { id } = await requestJson<{ id: number }>(origin, 'POST', '/users', USER);
+  const { token } = await login(origin, USER.username, USER.password);
+  const chains = newChainTokens(plan.withRefresh ? REFRESH_CHAINS : 0);
+  const started = Date.now();
+  await store.seed({ fillerRows: plan.devices, chainUserId: String(id), chainTokenHashes: chains.hashes, now: new Date() });
+  console.log(`${appId}: seeded ${plan.devices.toLocaleString('en')} devices in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const app = `sample app, ${plan.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${plan.devices.toLocaleString('en')} devices`;
+  const baselineId = scenarioId(plan.baselineAppId, 'public');
+  const scenarios: Scenario[] = [];
+  const add = (name: string, label: string, request: Scenario['request']): void => {
+    scenarios.push({ id: scenarioId(appId, name), app, label, origin, request, baselineId });
+  };
+  if (plan.withPublic) add('public', 'unguarded GET /public', { method: 'GET', path: '/public' });
+  add('profile', 'guarded GET /profile', { method: 'GET', path: '/profile', headers: { authorization: `Bearer ${token}` } });
+  if (plan.withRefresh) add('refresh', 'device refresh, rotating', new RefreshChains(chains.tokens).request('/device-refresh-token'));
+  return scenarios;
+}

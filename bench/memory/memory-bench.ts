@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch, type LaunchContext } from '../apps/launch.js';
+import { BENCH_PASSWORD, BENCH_USERS } from '../bench-app/bench-credentials.js';
+import type { MemoryReport } from '../bench-app/memory-probe.js';
+import type { BenchOptions } from '../cli-options.js';
+import { login } from '../http-setup.js';
+import { measure, type Measurement } from '../load/measure.js';
+import { RefreshChains } from '../load/refresh-chains.js';
+import { BENCH_APP_MAIN, MEMORY_RESULTS_FILE, WORK_DIR } from '../paths.js';
+import { commandLine } from '../report/command-line.js';
+import { readMachine } from '../report/machine.js';
+import { formatRate, markdownTable } from '../report/table.js';
+
+const WARMUP_REQUESTS = 5_000;
+const REFRESH_CHAINS = 100;
+const MIB = 2 ** 20;
+
+interface Snapshot {
+  phase: string;
+  usage: NodeJS.MemoryUsage;
+}
+
+/**
+ * `npm run bench -- --memory`: the bench app (with --expose-gc, on the server core) takes N logins and
+ * N rotating refreshes over HTTP; its RSS and heap, after a full GC, before, after a warm-up and at the end.
+ */
+export async function runMemoryBench(options: BenchOptions, context: LaunchContext, args: readonly string[]): Promise<void> {
+  const { server, url: origin } = await launch(
+    context,
+    'bench-app-memory',
+    [BENCH_APP_MAIN],
+    { BENCH_SQLITE_PATH: join(WORK_DIR, 'bench-app-memory.sqlite'), JWT_SECRET: randomBytes(32).toString('base64url') },
+    ['--expose-gc'],
+  );
+  const snapshots: Snapshot[] = [];
+  const snapshot = async (phase: string): Promise<void> => {
+    const report = await server.ask<MemoryReport>({ type: 'memory' });
+    if (!report.collected) throw new Error('the bench app has no global.gc: it must run with --expose-gc');
+    snapshots.push({ phase, usage: report.usage });
+    console.log(`${phase}: RSS ${mib(report.usage.rss)} MiB, heap used ${mib(report.usage.heapUsed)} MiB`);
+  };
+  const loginRequest = {
+    method: 'POST',
+    path: '/auth-token',
+    headers: { 'content-type': 'application/json', 'user-agent': 'autocannon' },
+    body: JSON.stringify({ username: BENCH_USERS.login, password: BENCH_PASSWORD }),
+  };
+  const tokens: string[] = [];
+  for (let chain = 0; chain < REFRESH_CHAINS; chain++) tokens.push((await login(origin, BENCH_USERS.profile, BENCH_PASSWORD)).permanent_token);
+  const refreshRequest = new RefreshChains(tokens).request('/device-refresh-token');
+  const load = { connections: options.connections };
+
+  await snapshot('before any load');
+  await measure(origin, loginRequest, { ...load, amount: WARMUP_REQUESTS });
+  await measure(origin, refreshRequest, { ...load, amount: WARMUP_REQUESTS });
+  await snapshot(`after warm-up (${formatRate(WARMUP_REQUESTS)} logins + ${formatRate(WARMUP_REQUESTS)} refreshes)`);
+  console.log(`${formatRate(options.memoryRequests)} logins, then as many refreshes...`);
+  const logins = await measure(origin, loginRequest, { ...load, amount: options.memoryRequests });
+  const refreshes = await measure(origin, refreshRequest, { ...load, amount: options.memoryRequests });
+  await snapshot(`after ${formatRate(options.memoryRequests)} logins + ${formatRate(options.memoryRequests)} refreshes`);
+
+  const report = renderMemoryReport(snapshots, { logins, refreshes }, commandLine(args));
+  console.log(`\n${report}`);
+  writeFileSync(MEMORY_RESULTS_FILE, report);
+  console.log(`wrote ${MEMORY_RESULTS_FILE}`);
+}
+
+function renderMemoryReport(snapshots: readonly Snapshot[], load: { logins: Measurement; refreshes: Measurement }, command: string): string {
+  const machine = readMachine();
+  const rows = snapshots.map(({ phase, usage }) => [
+    phase,
+    mib(usage.rss),
+    mib(usage.heapUsed),
+    mib(usage.heapTotal),
+    mib(usage.external),
+    mib(usage.arrayBuffers),
+  ]);
+  const [, warm, end] = snapshots;
+  const growth = (key: 'rss' | 'heapUsed'): string => `${mib(end.usage[key] - warm.usage[key])} MiB`;
+  const loadRow = (name: string, m: Measurement): string[] => [name, formatRate(m.requestsPerSecond), m.p99Ms.toFixed(2), String(m.non2xx + m.errors)];
+  return `# Memory benchmark
+
+\`${command}\` on ${new Date().toISOString()}: ${machine.cpuModel}, ${machine.cores} cores, Node.js ${machine.node}.
+The bench app (users in memory, SQLite in WAL mode, device cache off) in its own process with --expose-gc;
+each figure is process.memoryUsage() in MiB right after two global.gc() calls.
+
+${markdownTable(['phase', 'RSS', 'heap used', 'heap total', 'external', 'array buffers'], rows, [false, true, true, true, true, true])}
+
+From the warm-up to the end: RSS ${growth('rss')}, heap used ${growth('heapUsed')}.
+
+${markdownTable(['load', 'req/s', 'p99 ms', 'failures'], [loadRow('logins', load.logins), loadRow('refreshes, rotating', load.refreshes)], [false, true, true, true])}
+`;
+}
+
+function mib(bytes: number): string {
+  return (bytes / MIB).toFixed(1);
+}

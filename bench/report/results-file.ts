@@ -1,0 +1,66 @@
+import { writeFileSync } from 'node:fs';
+import type { BenchOptions } from '../cli-options.js';
+import type { CpuPinning } from '../cpu-pinning.js';
+import type { ScenarioResult } from '../rounds.js';
+import type { MachineInfo } from './machine.js';
+import { markdownTable, resultsTable } from './table.js';
+import type { TargetCheck } from './targets.js';
+
+export interface RunReport {
+  machine: MachineInfo;
+  pinning: CpuPinning;
+  command: string;
+  options: BenchOptions;
+  startedAt: Date;
+  loadAtStart: number;
+  loadAtEnd: number;
+  results: readonly ScenarioResult[];
+  targets: readonly TargetCheck[];
+}
+
+export function writeResultsFile(path: string, report: RunReport): void {
+  writeFileSync(path, renderResults(report));
+}
+
+export function targetsTable(targets: readonly TargetCheck[]): string {
+  const verdict = (holds: boolean | null): string => (holds === null ? 'not measured' : holds ? 'holds' : 'does NOT hold');
+  return markdownTable(['target', 'this run', 'verdict'], targets.map(({ target, measured, holds }) => [target, measured, verdict(holds)]));
+}
+
+function renderResults(report: RunReport): string {
+  const { machine, options } = report;
+  return `# Benchmark results
+
+Written by the last \`npm run bench\`. Figures from one run on a shared machine are noisy: compare the
+ratios within a run, not absolute requests/s across runs or machines.
+
+## Machine
+
+- CPU: ${machine.cpuModel}, ${machine.cores} cores; memory ${machine.memoryGiB.toFixed(1)} GiB; Node.js ${machine.node}
+- Date: ${report.startedAt.toISOString()}
+- CPU pinning: ${report.pinning.description}
+- Load average (1 min): ${report.loadAtStart.toFixed(2)} at the start, ${report.loadAtEnd.toFixed(2)} at the end${
+    report.loadAtStart > 1.5 || report.loadAtEnd > 1.5 ? ' — other work was running, so the figures are noisier than usual' : ''
+  }
+
+## Command
+
+\`\`\`
+${report.command}
+\`\`\`
+
+${options.rounds} interleaved rounds of ${options.durationSeconds} s per scenario after a ${options.warmupSeconds} s warm-up each,
+${options.connections} connections (autocannon, in the bench process); figures are medians over the rounds, latency
+as measured per response. Device table sizes: ${options.devices.map((count) => count.toLocaleString('en')).join(', ')};
+databases: ${options.databases.join(', ')}; device cache off (\`JWT_DEVICES_DEVICE_CACHE_TTL=0\`).
+"failures" counts non-2xx answers (a refresh's 400 included), connection errors and timeouts.
+
+## Results
+
+${resultsTable(report.results)}
+
+## Targets
+
+${targetsTable(report.targets)}
+`;
+}

@@ -1,0 +1,59 @@
+import type { BenchOptions } from '../cli-options.js';
+import { BENCH_APP_ID } from '../apps/bench-app.js';
+import { DOCS_RECIPE_ID } from '../apps/docs-recipe.js';
+import { sampleAppId } from '../apps/sample-app.js';
+import type { ScenarioResult } from '../rounds.js';
+
+export interface TargetCheck {
+  target: string;
+  /** The measured ratio and what it compares, or why it was not measured. */
+  measured: string;
+  /** null: not measured in this run. */
+  holds: boolean | null;
+}
+
+interface Target {
+  target: string;
+  subject: string;
+  reference: string;
+  atLeast: number;
+  /** Which flags measure it, for the "not measured" answer. */
+  needs: string;
+}
+
+/** The issue's targets, each a ratio of two scenarios of one run. */
+export function checkTargets(results: readonly ScenarioResult[], options: BenchOptions): TargetCheck[] {
+  const fewest = Math.min(...options.devices);
+  const most = Math.max(...options.devices);
+  const sqlite = sampleAppId('sqlite', fewest);
+  const sqliteMost = sampleAppId('sqlite', most);
+  const postgres = sampleAppId('postgres', fewest);
+  const targets: Target[] = [
+    { target: 'guarded GET >= 0.85 x unguarded GET of the same app (SQLite, deviceCacheTtl 0)', subject: `${sqlite}/profile`, reference: `${sqlite}/public`, atLeast: 0.85, needs: '--db=sqlite' },
+    { target: "guarded GET >= 3 x the docs recipe's guarded GET", subject: `${sqlite}/profile`, reference: `${DOCS_RECIPE_ID}/profile`, atLeast: 3, needs: '--db=sqlite' },
+    { target: 'device refresh with rotation >= 0.5 x unguarded GET (SQLite WAL)', subject: `${sqlite}/refresh`, reference: `${sqlite}/public`, atLeast: 0.5, needs: '--db=sqlite' },
+    { target: 'login without password hashing >= 0.4 x unguarded GET', subject: `${BENCH_APP_ID}/login`, reference: `${BENCH_APP_ID}/public`, atLeast: 0.4, needs: '--db=sqlite' },
+    ...(['profile', 'refresh'] as const).map((name) => ({
+      target: `with 1,000,000 devices, ${name === 'profile' ? 'guarded GET' : 'refresh'} >= 0.9 x its figure with 1,000 devices`,
+      subject: `${sqliteMost}/${name}`,
+      reference: `${sqlite}/${name}`,
+      atLeast: 0.9,
+      needs: '--devices=1000,1000000',
+    })),
+    { target: 'on PostgreSQL, guarded GET >= 0.6 x unguarded GET', subject: `${postgres}/profile`, reference: `${postgres}/public`, atLeast: 0.6, needs: '--db=sqlite,postgres' },
+  ];
+  const byId = new Map(results.map((result) => [result.scenario.id, result]));
+  return targets.map(({ target, subject, reference, atLeast, needs }) => {
+    const measured = byId.get(subject);
+    const baseline = byId.get(reference);
+    if (!measured || !baseline || subject === reference) return { target, measured: `not measured in this run (needs ${needs})`, holds: null };
+    const ratio = measured.requestsPerSecond / baseline.requestsPerSecond;
+    const failures = measured.failures + baseline.failures;
+    return {
+      target,
+      measured: `${ratio.toFixed(2)} = \`${subject}\` / \`${reference}\`${failures > 0 ? `, with ${failures} failed requests` : ''}`,
+      // A figure reached by answering errors does not count.
+      holds: ratio >= atLeast && failures === 0,
+    };
+  });
+}

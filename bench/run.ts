@@ -1,0 +1,52 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import type { LaunchContext } from './apps/launch.js';
+import { CleanupStack } from './cleanup-stack.js';
+import { BenchOptionsError, parseOptions } from './cli-options.js';
+import { pinLoadGenerator } from './cpu-pinning.js';
+import { runMemoryBench } from './memory/memory-bench.js';
+import { PROFILE_DIR, WORK_DIR } from './paths.js';
+import { ServerProcess } from './processes/server-process.js';
+import { runThroughputBench } from './throughput-bench.js';
+
+/** `npm run bench [-- flags]`: see cli-options.ts for the flags. Every server it starts is stopped on the way out. */
+async function main(args: readonly string[]): Promise<number> {
+  let options;
+  try {
+    options = parseOptions(args);
+  } catch (error: unknown) {
+    if (!(error instanceof BenchOptionsError)) throw error;
+    console.error(error.message);
+    return 2;
+  }
+  const pinning = pinLoadGenerator();
+  console.log(pinning.description);
+  rmSync(WORK_DIR, { recursive: true, force: true });
+  mkdirSync(options.cpuProfile ? PROFILE_DIR : WORK_DIR, { recursive: true });
+
+  const cleanup = new CleanupStack();
+  const context: LaunchContext = { pinning, cpuProfile: options.cpuProfile, cleanup };
+  // The servers' parent-watch ends them if this process dies; these stop them sooner, and drop databases.
+  process.on('exit', () => ServerProcess.killAllNow());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping the servers`);
+      void cleanup.run().finally(() => process.exit(130));
+    });
+  }
+  try {
+    if (options.memory) await runMemoryBench(options, context, args);
+    else await runThroughputBench(options, context, args);
+    return 0;
+  } finally {
+    await cleanup.run();
+    await ServerProcess.stopAll();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  },
+);
