@@ -50,6 +50,8 @@ export async function runThroughputBench(options: BenchOptions, context: LaunchC
  */
 async function startApps(options: BenchOptions, context: LaunchContext): Promise<Scenario[]> {
   const fewest = Math.min(...options.devices);
+  // Each run (warm-up and rounds) drops at most one chain per connection: the one in flight when it stops.
+  const refreshChains = 2 * (options.rounds + 1) * options.connections;
   const scenarios: Scenario[] = [];
   for (const database of options.databases) {
     for (const devices of [...options.devices].sort((a, b) => a - b)) {
@@ -58,7 +60,7 @@ async function startApps(options: BenchOptions, context: LaunchContext): Promise
           database,
           devices,
           withPublic: devices === fewest,
-          withRefresh: database === 'sqlite',
+          refreshChains: database === 'sqlite' ? refreshChains : 0,
           baselineAppId: sampleAppId(database, fewest),
         })),
       );

@@ -10,14 +10,13 @@ import { openDeviceStore } from './device-store.js';
 import { launch, type LaunchContext } from './launch.js';
 
 const USER = { username: 'bench-user', password: 'bench-password-1' };
-/** Devices refreshed in turn; a run drops at most one per connection, so this lasts every round. */
-const REFRESH_CHAINS = 200;
 
 export interface SampleAppPlan {
   database: DatabaseKind;
   devices: number;
   withPublic: boolean;
-  withRefresh: boolean;
+  /** Devices refreshed in turn, one chain each; 0 leaves the refresh scenario out. */
+  refreshChains: number;
   /** The app whose GET /public the ratios of this one are taken against. */
   baselineAppId: string;
 }
@@ -42,7 +41,7 @@ export async function startSampleApp(context: LaunchContext, plan: SampleAppPlan
   });
   const { id } = await requestJson<{ id: number }>(origin, 'POST', '/users', USER);
   const { token } = await login(origin, USER.username, USER.password);
-  const chains = newChainTokens(plan.withRefresh ? REFRESH_CHAINS : 0);
+  const chains = newChainTokens(plan.refreshChains);
   const started = Date.now();
   await store.seed({ fillerRows: plan.devices, chainUserId: String(id), chainTokenHashes: chains.hashes, now: new Date() });
   console.log(`${appId}: seeded ${plan.devices.toLocaleString('en')} devices in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -55,6 +54,6 @@ export async function startSampleApp(context: LaunchContext, plan: SampleAppPlan
   };
   if (plan.withPublic) add('public', 'unguarded GET /public', { method: 'GET', path: '/public' });
   add('profile', 'guarded GET /profile', { method: 'GET', path: '/profile', headers: { authorization: `Bearer ${token}` } });
-  if (plan.withRefresh) add('refresh', 'device refresh, rotating', new RefreshChains(chains.tokens).request('/device-refresh-token'));
+  if (plan.refreshChains > 0) add('refresh', 'device refresh, rotating', new RefreshChains(chains.tokens).request('/device-refresh-token'));
   return scenarios;
 }

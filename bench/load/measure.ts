@@ -29,8 +29,8 @@ export async function measure(origin: string, request: autocannon.Request, setti
   const result = await autocannon({
     url: origin,
     connections: settings.connections,
-    duration: settings.durationSeconds,
-    amount: settings.amount,
+    // autocannon rejects an explicit `duration: undefined`, so only the bound given is passed.
+    ...(settings.amount === undefined ? { duration: settings.durationSeconds } : { amount: settings.amount }),
     requests: [request],
     setupClient: (client) => {
       client.on('response', (_status: number, _bytes: number, ms: number) => latencyUs.record(Math.max(1, Math.round(ms * 1000))));

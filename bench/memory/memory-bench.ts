@@ -10,7 +10,7 @@ import { measure, type Measurement } from '../load/measure.js';
 import { RefreshChains } from '../load/refresh-chains.js';
 import { BENCH_APP_MAIN, MEMORY_RESULTS_FILE, WORK_DIR } from '../paths.js';
 import { commandLine } from '../report/command-line.js';
-import { readMachine } from '../report/machine.js';
+import { loadAverage, readMachine } from '../report/machine.js';
 import { formatRate, markdownTable } from '../report/table.js';
 
 const WARMUP_REQUESTS = 5_000;
@@ -82,7 +82,8 @@ function renderMemoryReport(snapshots: readonly Snapshot[], load: { logins: Meas
   const loadRow = (name: string, m: Measurement): string[] => [name, formatRate(m.requestsPerSecond), m.p99Ms.toFixed(2), String(m.non2xx + m.errors)];
   return `# Memory benchmark
 
-\`${command}\` on ${new Date().toISOString()}: ${machine.cpuModel}, ${machine.cores} cores, Node.js ${machine.node}.
+\`${command}\` on ${new Date().toISOString()}: ${machine.cpuModel}, ${machine.cores} cores, Node.js ${machine.node};
+load average at the end ${loadAverage().toFixed(2)} (above ~1.5, other work shared the machine).
 The bench app (users in memory, SQLite in WAL mode, device cache off) in its own process with --expose-gc;
 each figure is process.memoryUsage() in MiB right after two global.gc() calls.
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { availableParallelism, loadavg, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 export interface MachineInfo {
   cpuModel: string;
@@ -11,7 +11,8 @@ export interface MachineInfo {
 export function readMachine(): MachineInfo {
   return {
     cpuModel: cpuModel(),
-    cores: availableParallelism(),
+    // cpus(), not availableParallelism(): the latter shrinks to 1 once this process is pinned.
+    cores: cpus().length,
     memoryGiB: totalmem() / 2 ** 30,
     node: process.version,
   };

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { TestApp, TEST_SECRET, type AdapterName, type TestAppOptions } from '../fixtures/test-app.js';
+import { before, describe, it } from 'node:test';
+import { TestApp, TEST_SECRET, useTestApp, type AdapterName } from '../fixtures/test-app.js';
 import { TestAppController } from '../fixtures/test-app.controller.js';
-import { forEachDatabase, useFreshDatabase, type CreatedDatabase } from '../support/databases.js';
+import { forEachDatabase, useFreshDatabase } from '../support/databases.js';
 import type { HttpResponse, RequestHeaders } from '../support/http.js';
 
 const UNAUTHORIZED = { statusCode: 401, message: 'Invalid or expired access token.', error: 'Unauthorized' };
@@ -83,24 +83,12 @@ async function assertProfile(app: TestApp, headers: RequestHeaders, expected: { 
   assert.equal(TestAppController.calls, callsBefore + 1);
 }
 
-/** Boots one app per suite on the file's database, closed after the suite. */
-function useApp(db: () => CreatedDatabase, options: TestAppOptions): () => TestApp {
-  let app: TestApp | undefined;
-  before(async () => {
-    app = await TestApp.start(db(), options);
-  });
-  after(async () => {
-    await app?.close();
-  });
-  return () => app!;
-}
-
 forEachDatabase((database) => {
   const db = useFreshDatabase(database);
 
   for (const adapter of ADAPTERS) {
     describe(`HS256 access tokens on GET /profile (${adapter})`, () => {
-      const app = useApp(db, { adapter });
+      const app = useTestApp(db, { adapter });
       let alice: { token: string; device_id: number; claims: Claims };
       let bobDeviceId: number;
       before(async () => {
@@ -419,7 +407,7 @@ forEachDatabase((database) => {
   }
 
   describe('issuer and audience, when configured', () => {
-    const app = useApp(db, { module: { issuer: 'https://auth.example', audience: 'mobile-api' } });
+    const app = useTestApp(db, { module: { issuer: 'https://auth.example', audience: 'mobile-api' } });
     let alice: { token: string; device_id: number; claims: Claims };
     before(async () => {
       const login = await app().login('alice');
@@ -456,7 +444,7 @@ forEachDatabase((database) => {
   });
 
   describe('leeway: 30', () => {
-    const app = useApp(db, { module: { leeway: 30 } });
+    const app = useTestApp(db, { module: { leeway: 30 } });
     let alice: { device_id: number; claims: Claims };
     before(async () => {
       const login = await app().login('alice');
@@ -493,7 +481,7 @@ forEachDatabase((database) => {
 
   describe('RS256', () => {
     const keys = pemPair('rsa');
-    const app = useApp(db, { module: { algorithm: 'RS256', secret: undefined, ...keys } });
+    const app = useTestApp(db, { module: { algorithm: 'RS256', secret: undefined, ...keys } });
     let alice: { token: string; device_id: number; claims: Claims };
     before(async () => {
       const login = await app().login('alice');
@@ -533,7 +521,7 @@ forEachDatabase((database) => {
 
   describe('ES256', () => {
     const keys = pemPair('ec', 'prime256v1');
-    const app = useApp(db, { module: { algorithm: 'ES256', secret: undefined, ...keys } });
+    const app = useTestApp(db, { module: { algorithm: 'ES256', secret: undefined, ...keys } });
     let alice: { token: string; device_id: number; claims: Claims };
     before(async () => {
       const login = await app().login('alice');
@@ -561,7 +549,7 @@ forEachDatabase((database) => {
 
   describe('EdDSA', () => {
     const keys = pemPair('ed25519');
-    const app = useApp(db, { module: { algorithm: 'EdDSA', secret: undefined, ...keys } });
+    const app = useTestApp(db, { module: { algorithm: 'EdDSA', secret: undefined, ...keys } });
     let alice: { token: string; device_id: number; claims: Claims };
     before(async () => {
       const login = await app().login('alice');
@@ -586,7 +574,7 @@ forEachDatabase((database) => {
 
   for (const adapter of ADAPTERS) {
     describe(`authHeaderPrefixes: ['Bearer', 'JWT'] (${adapter})`, () => {
-      const app = useApp(db, { adapter, module: { authHeaderPrefixes: ['Bearer', 'JWT'] } });
+      const app = useTestApp(db, { adapter, module: { authHeaderPrefixes: ['Bearer', 'JWT'] } });
       let alice: { token: string; device_id: number };
       before(async () => {
         alice = await app().login('alice');
@@ -604,7 +592,7 @@ forEachDatabase((database) => {
     });
 
     describe(`authCookie: 'access_token' (${adapter})`, () => {
-      const app = useApp(db, { adapter, module: { authCookie: 'access_token' } });
+      const app = useTestApp(db, { adapter, module: { authCookie: 'access_token' } });
       let login: HttpResponse<{ token: string; device_id: number }>;
       before(async () => {
         login = await app().request({ method: 'POST', path: '/auth-token', body: { username: 'alice', password: 'alice-password' } });

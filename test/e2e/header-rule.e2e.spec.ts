@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwtDevicesModule, type JwtDevicesRuntimeOptions } from '../../lib/index.js';
-import { TestApp, TEST_SECRET, type AdapterName, type LoginBody, type TestAppOptions } from '../fixtures/test-app.js';
+import { TestApp, TEST_SECRET, useTestApp, type AdapterName, type LoginBody } from '../fixtures/test-app.js';
 import { TestAppController } from '../fixtures/test-app.controller.js';
 import { TestUsers } from '../fixtures/test-users.js';
 import { forEachDatabase, useFreshDatabase, type CreatedDatabase } from '../support/databases.js';
@@ -44,17 +44,6 @@ async function assertHandled(app: Requester, options: RequestOptions, status = 2
   return response;
 }
 
-function useApp(db: () => CreatedDatabase, options: TestAppOptions): () => TestApp {
-  let app: TestApp | undefined;
-  before(async () => {
-    app = await TestApp.start(db(), options);
-  });
-  after(async () => {
-    await app?.close();
-  });
-  return () => app!;
-}
-
 /** An app whose module comes from `forRootAsync({ useFactory })`, on Express. */
 class AsyncApp implements Requester {
   private constructor(private readonly app: INestApplication, private readonly url: string) {}
@@ -89,7 +78,7 @@ forEachDatabase((database) => {
 
   for (const adapter of ADAPTERS) {
     describe(`the Permanent-Token header rule (${adapter})`, () => {
-      const app = useApp(db, { adapter });
+      const app = useTestApp(db, { adapter });
       let alice: LoginBody;
       let other: LoginBody;
       before(async () => {
@@ -231,7 +220,7 @@ forEachDatabase((database) => {
   }
 
   describe('headerRules: false', () => {
-    const app = useApp(db, { module: { headerRules: false } });
+    const app = useTestApp(db, { module: { headerRules: false } });
     let alice: LoginBody;
     before(async () => {
       alice = await app().login('alice');
@@ -279,7 +268,7 @@ forEachDatabase((database) => {
   });
 
   describe('permanentTokenAuth: false', () => {
-    const app = useApp(db, { module: { permanentTokenAuth: false } });
+    const app = useTestApp(db, { module: { permanentTokenAuth: false } });
     let token: string;
     before(async () => {
       const response = await app().request<{ token: string }>({

@@ -6,10 +6,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { INestApplication } from '@nestjs/common';
 import type { OpenAPIObject, OperationObject, ParameterObject, ReferenceObject, SchemaObject } from '@nestjs/swagger';
-import { createSampleApp } from '../../sample-app/bootstrap.js';
-import { request, type RequestOptions } from '../support/http.js';
+import { useSampleApp } from '../fixtures/sample-app-in-process.js';
+import type { RequestOptions } from '../support/http.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -27,32 +26,16 @@ const ROUTES: Record<string, { statuses: string[]; guarded: boolean }> = {
 
 for (const adapter of ['express', 'fastify'] as const) {
   describe(`the sample app's OpenAPI document on ${adapter}`, () => {
-    const folder = mkdtempSync(path.join(tmpdir(), 'openapi-'));
-    let app: INestApplication;
-    let url: string;
+    const sample = useSampleApp(adapter);
     let document: OpenAPIObject;
 
     before(async () => {
-      const env = {
-        DATABASE_URL: `sqlite:${path.join(folder, 'app.sqlite')}`,
-        JWT_SECRET: 'openapi-test-secret-of-32-bytes-or-more',
-        HTTP_ADAPTER: adapter,
-        THROTTLE_LIMIT: '0',
-        PURGE_INTERVAL: '0',
-      };
-      ({ app } = await createSampleApp(env, { logger: false }));
-      await app.listen(0, '127.0.0.1');
-      url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
       const response = await call<OpenAPIObject>({ method: 'GET', path: '/docs-json' });
       assert.equal(response.status, 200, response.text);
       document = response.json!;
     });
-    after(async () => {
-      await app?.close();
-      rmSync(folder, { recursive: true, force: true });
-    });
 
-    const call = <T = unknown>(options: RequestOptions) => request<T>(url, options);
+    const call = <T = unknown>(options: RequestOptions) => sample().call<T>(options);
 
     function operation(route: string): OperationObject {
       const [method, routePath] = route.split(' ');

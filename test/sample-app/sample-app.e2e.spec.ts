@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { INestApplication } from '@nestjs/common';
+import { before, describe, it } from 'node:test';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Device } from '../../lib/index.js';
-import { createSampleApp } from '../../sample-app/bootstrap.js';
-import { request, type RequestOptions } from '../support/http.js';
+import { useSampleApp } from '../fixtures/sample-app-in-process.js';
+import type { RequestOptions } from '../support/http.js';
 
 interface Session {
   token: string;
@@ -18,30 +14,13 @@ interface Session {
 
 for (const adapter of ['express', 'fastify'] as const) {
   describe(`the sample app on ${adapter}`, () => {
-    const folder = mkdtempSync(path.join(tmpdir(), 'sample-app-'));
-    let app: INestApplication;
-    let url: string;
+    const sample = useSampleApp(adapter);
     let dataSource: DataSource;
-
-    before(async () => {
-      const env = {
-        DATABASE_URL: `sqlite:${path.join(folder, 'app.sqlite')}`,
-        JWT_SECRET: 'sample-app-test-secret-of-32-bytes-or-more',
-        HTTP_ADAPTER: adapter,
-        THROTTLE_LIMIT: '0',
-        PURGE_INTERVAL: '0',
-      };
-      ({ app } = await createSampleApp(env, { logger: false }));
-      await app.listen(0, '127.0.0.1');
-      url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-      dataSource = app.get<DataSource>(getDataSourceToken());
-    });
-    after(async () => {
-      await app?.close();
-      rmSync(folder, { recursive: true, force: true });
+    before(() => {
+      dataSource = sample().app.get<DataSource>(getDataSourceToken());
     });
 
-    const call = <T = unknown>(options: RequestOptions) => request<T>(url, options);
+    const call = <T = unknown>(options: RequestOptions) => sample().call<T>(options);
     const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
     const devicesOf = (userId: number) => dataSource.getRepository(Device).findBy({ userId: String(userId) });
 
