@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import type { LaunchContext } from './apps/launch.js';
 import { CleanupStack } from './cleanup-stack.js';
-import { BenchOptionsError, parseOptions } from './cli-options.js';
+import { BenchOptionsError, parseOptions, type BenchOptions } from './cli-options.js';
 import { pinLoadGenerator } from './cpu-pinning.js';
 import { runMemoryBench } from './memory/memory-bench.js';
 import { PROFILE_DIR, WORK_DIR } from './paths.js';
@@ -10,14 +10,8 @@ import { runThroughputBench } from './throughput-bench.js';
 
 /** `npm run bench [-- flags]`: see cli-options.ts for the flags. Every server it starts is stopped on the way out. */
 async function main(args: readonly string[]): Promise<number> {
-  let options;
-  try {
-    options = parseOptions(args);
-  } catch (error: unknown) {
-    if (!(error instanceof BenchOptionsError)) throw error;
-    console.error(error.message);
-    return 2;
-  }
+  const options = readOptions(args);
+  if (!options) return 2;
   const pinning = pinLoadGenerator();
   console.log(pinning.description);
   rmSync(WORK_DIR, { recursive: true, force: true });
@@ -40,6 +34,16 @@ async function main(args: readonly string[]): Promise<number> {
   } finally {
     await cleanup.run();
     await ServerProcess.stopAll();
+  }
+}
+
+function readOptions(args: readonly string[]): BenchOptions | undefined {
+  try {
+    return parseOptions(args);
+  } catch (error: unknown) {
+    if (!(error instanceof BenchOptionsError)) throw error;
+    console.error(error.message);
+    return undefined;
   }
 }
 

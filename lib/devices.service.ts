@@ -30,6 +30,8 @@ export interface PurgeOptions {
 }
 
 const DEFAULT_PURGE_BATCH = 1000;
+/** The id column is a 32-bit integer on PostgreSQL and MySQL: a larger id names no device, and PostgreSQL refuses it as a parameter. */
+const MAX_DEVICE_ID = 2 ** 31 - 1;
 
 /** A device's life: create, refresh and rotate, expire, revoke, purge. */
 @Injectable()
@@ -145,6 +147,7 @@ export class DevicesService {
 
   /** The live device an access token names, when it belongs to that user; never writes but to delete an expired one. */
   async findLiveDevice(deviceId: number, userId: string | number): Promise<Device | null> {
+    if (deviceId > MAX_DEVICE_ID) return null;
     const nowMs = this.clock.now().getTime();
     let device = this.cache.get(deviceId, nowMs);
     if (device && this.isExpired(device, new Date(nowMs))) {
@@ -175,9 +178,13 @@ export class DevicesService {
 
   /** Logs one device of the user out; false when the user has no such device. */
   async revoke(userId: string | number, deviceId: number): Promise<boolean> {
+    if (deviceId > MAX_DEVICE_ID) return false;
     const result = await this.db(() => this.devices.delete({ id: deviceId, userId: String(userId) }));
     this.cache.forget([deviceId]);
-    return (result.affected ?? 0) > 0;
+    const revoked = (result.affected ?? 0) > 0;
+    // Its rotated-away hashes go too, or a stale token would later pass for reuse and revoke that id again.
+    if (revoked) await this.db(() => this.retiredTokens.delete({ deviceId }));
+    return revoked;
   }
 
   /** Logs every device of the user out, e.g. when the user is deleted or their password changes. */
