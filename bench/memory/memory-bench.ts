@@ -56,18 +56,23 @@ export async function runMemoryBench(options: BenchOptions, context: LaunchConte
   await measure(origin, loginRequest, { ...load, amount: WARMUP_REQUESTS });
   await measure(origin, refreshRequest, { ...load, amount: WARMUP_REQUESTS });
   await snapshot(`after warm-up (${formatRate(WARMUP_REQUESTS)} logins + ${formatRate(WARMUP_REQUESTS)} refreshes)`);
-  console.log(`${formatRate(options.memoryRequests)} logins, then as many refreshes...`);
-  const logins = await measure(origin, loginRequest, { ...load, amount: options.memoryRequests });
-  const refreshes = await measure(origin, refreshRequest, { ...load, amount: options.memoryRequests });
-  await snapshot(`after ${formatRate(options.memoryRequests)} logins + ${formatRate(options.memoryRequests)} refreshes`);
+  // In two halves, so a growth shows whether it levels off or keeps climbing.
+  const half = Math.ceil(options.memoryRequests / 2);
+  const loads: Array<{ name: string; result: Measurement }> = [];
+  for (const part of [1, 2]) {
+    console.log(`${formatRate(half)} logins, then as many refreshes (half ${part} of 2)...`);
+    loads.push({ name: `logins, half ${part}`, result: await measure(origin, loginRequest, { ...load, amount: half }) });
+    loads.push({ name: `refreshes, rotating, half ${part}`, result: await measure(origin, refreshRequest, { ...load, amount: half }) });
+    await snapshot(`warm-up, then ${formatRate(part * half)} logins + ${formatRate(part * half)} refreshes`);
+  }
 
-  const report = renderMemoryReport(snapshots, { logins, refreshes }, commandLine(args));
+  const report = renderMemoryReport(snapshots, loads, commandLine(args));
   console.log(`\n${report}`);
   writeFileSync(MEMORY_RESULTS_FILE, report);
   console.log(`wrote ${MEMORY_RESULTS_FILE}`);
 }
 
-function renderMemoryReport(snapshots: readonly Snapshot[], load: { logins: Measurement; refreshes: Measurement }, command: string): string {
+function renderMemoryReport(snapshots: readonly Snapshot[], loads: ReadonlyArray<{ name: string; result: Measurement }>, command: string): string {
   const machine = readMachine();
   const rows = snapshots.map(({ phase, usage }) => [
     phase,
@@ -77,21 +82,22 @@ function renderMemoryReport(snapshots: readonly Snapshot[], load: { logins: Meas
     mib(usage.external),
     mib(usage.arrayBuffers),
   ]);
-  const [, warm, end] = snapshots;
-  const growth = (key: 'rss' | 'heapUsed'): string => `${mib(end.usage[key] - warm.usage[key])} MiB`;
-  const loadRow = (name: string, m: Measurement): string[] => [name, formatRate(m.requestsPerSecond), m.p99Ms.toFixed(2), String(m.non2xx + m.errors)];
+  const [, warm, middle, end] = snapshots;
+  const growth = (key: 'rss' | 'heapUsed'): string =>
+    `${mib(middle.usage[key] - warm.usage[key])} MiB in the first half, ${mib(end.usage[key] - middle.usage[key])} MiB in the second`;
+  const loadRows = loads.map(({ name, result }) => [name, formatRate(result.requestsPerSecond), result.p99Ms.toFixed(2), String(result.non2xx + result.errors)]);
   return `# Memory benchmark
 
 \`${command}\` on ${new Date().toISOString()}: ${machine.cpuModel}, ${machine.cores} cores, Node.js ${machine.node};
-load average at the end ${loadAverage().toFixed(2)} (above ~1.5, other work shared the machine).
+load average at the end ${loadAverage().toFixed(2)} (the bench itself adds about 1.2; more is other work).
 The bench app (users in memory, SQLite in WAL mode, device cache off) in its own process with --expose-gc;
 each figure is process.memoryUsage() in MiB right after two global.gc() calls.
 
 ${markdownTable(['phase', 'RSS', 'heap used', 'heap total', 'external', 'array buffers'], rows, [false, true, true, true, true, true])}
 
-From the warm-up to the end: RSS ${growth('rss')}, heap used ${growth('heapUsed')}.
+After the warm-up: RSS ${growth('rss')}; heap used ${growth('heapUsed')}.
 
-${markdownTable(['load', 'req/s', 'p99 ms', 'failures'], [loadRow('logins', load.logins), loadRow('refreshes, rotating', load.refreshes)], [false, true, true, true])}
+${markdownTable(['load', 'req/s', 'p99 ms', 'failures'], loadRows, [false, true, true, true])}
 `;
 }
 

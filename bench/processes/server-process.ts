@@ -57,10 +57,6 @@ export class ServerProcess {
     return { server, url };
   }
 
-  get recentOutput(): string {
-    return this.output;
-  }
-
   /** Sends one message and resolves with the server's next message. */
   ask<T>(message: object): Promise<T> {
     return new Promise<T>((resolve, reject) => {
