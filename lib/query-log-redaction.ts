@@ -6,8 +6,11 @@ const REDACTING = Symbol('jwt-devices.redacting-logger');
 
 type Parameters = unknown[] | ObjectLiteral | undefined;
 
+const HASH_LENGTH = 64;
+
 function redactValue(value: unknown): unknown {
-  return typeof value === 'string' ? value.replace(TOKEN_HASH, REDACTED) : value;
+  // Most parameters are ids, dates and short strings: skip the regex for anything that cannot hold a hash.
+  return typeof value === 'string' && value.length >= HASH_LENGTH ? value.replace(TOKEN_HASH, REDACTED) : value;
 }
 
 function redactParameters(parameters: Parameters): Parameters {
