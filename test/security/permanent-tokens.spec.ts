@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { LoginBody } from '../fixtures/test-app.js';
 import { forEachServer, useFreshDatabase } from '../support/databases.js';
 import type { HttpResponse, RequestHeaders, RequestOptions } from '../support/http.js';
-import { bearer, useArena, withoutDevices, type Arena, type RefreshBody, type StoreSnapshot } from './support/arena.js';
+import { bearer, useArena, withoutDevices, type Arena, type StoreSnapshot } from './support/arena.js';
 import { assertCleanError, MESSAGES } from './support/clean-errors.js';
 import { sha256Hex } from './support/jws-forge.js';
 
@@ -54,10 +54,6 @@ const MALFORMED: MalformedCase[] = [
   { name: 'the token in a Permanent_Token header (underscore)', request: (v) => ({ headers: { Permanent_Token: v.permanent_token } }) },
 ];
 
-function refreshWith(arena: Arena, permanentToken: string): Promise<HttpResponse<RefreshBody>> {
-  return arena.refresh(permanentToken);
-}
-
 function logout(arena: Arena, login: LoginBody): Promise<HttpResponse> {
   return arena.request({ method: 'DELETE', path: '/device-logout', headers: { ...bearer(login.token), 'Device-Id': String(login.device_id) } });
 }
@@ -79,8 +75,8 @@ async function withClockAdvanced<T>(arena: Arena, seconds: number, work: () => P
 
 /**
  * After the device is gone: each of its permanent tokens gets the one 400 and each access token
- * a 401, changing no device (`afterRace`: a hash retired by a rotation that lost to the delete may
- * linger until a stale token or the purge removes it).
+ * a 401, changing no device. `afterRace`: a rotation that won just before the delete records its
+ * rotated-away hash just after it, and a stale token may then clean that row up.
  */
 async function assertAllDead(arena: Arena, permanentTokens: string[], accessTokens: string[], afterRace = false): Promise<void> {
   const unchanged = afterRace ? 'devices' : 'store';
@@ -100,28 +96,28 @@ forEachServer((database) => {
       it(`refuses ${name} with the one 400, and rotates or revokes nothing`, async () => {
         const victim = await arena().login('alice');
         await arena().assertRefused({ method: 'POST', path: REFRESH, ...request(victim) }, INVALID);
-        assert.equal((await refreshWith(arena(), victim.permanent_token)).status, 200, "the victim's real token still works");
+        assert.equal((await arena().refresh(victim.permanent_token)).status, 200, "the victim's real token still works");
       });
     }
 
     it('refuses a rotated-away token shown again within the grace period, and the device keeps its new token', async () => {
       const login = await arena().login('alice');
-      const rotated = await refreshWith(arena(), login.permanent_token);
+      const rotated = await arena().refresh(login.permanent_token);
       assert.equal(rotated.status, 200, rotated.text);
       await withClockAdvanced(arena(), GRACE_SECONDS - 1, async () => {
         await arena().assertRefused({ method: 'POST', path: REFRESH, headers: { 'Permanent-Token': login.permanent_token } }, INVALID);
       });
-      assert.equal((await refreshWith(arena(), rotated.json!.permanent_token!)).status, 200);
+      assert.equal((await arena().refresh(rotated.json!.permanent_token!)).status, 200);
     });
 
     it('revokes the device when a rotated-away token comes back after the grace period: the thief who refreshed first loses everything', async () => {
       const victim = await arena().login('alice');
       const bystander = await arena().login('alice');
-      const thief = await refreshWith(arena(), victim.permanent_token);
+      const thief = await arena().refresh(victim.permanent_token);
       assert.equal(thief.status, 200, thief.text);
       await withClockAdvanced(arena(), GRACE_SECONDS + 1, async () => {
         const before = await arena().snapshot();
-        const response = await refreshWith(arena(), victim.permanent_token);
+        const response = await arena().refresh(victim.permanent_token);
         assertCleanError(response, 400, MESSAGES.invalidPermanentToken, arena().loot);
         assert.deepEqual(await arena().snapshot(), withoutDevices(before, [victim.device_id]), 'exactly the device and its retired hashes went');
         await assertAllDead(arena(), [victim.permanent_token, thief.json!.permanent_token!], [victim.token, thief.json!.token]);
@@ -131,12 +127,12 @@ forEachServer((database) => {
 
     it('revokes the device when a token two rotations old comes back', async () => {
       const login = await arena().login('alice');
-      const first = await refreshWith(arena(), login.permanent_token);
-      const second = await refreshWith(arena(), first.json!.permanent_token!);
+      const first = await arena().refresh(login.permanent_token);
+      const second = await arena().refresh(first.json!.permanent_token!);
       assert.equal(second.status, 200, second.text);
       await withClockAdvanced(arena(), GRACE_SECONDS + 1, async () => {
         const before = await arena().snapshot();
-        assertCleanError(await refreshWith(arena(), login.permanent_token), 400, MESSAGES.invalidPermanentToken, arena().loot);
+        assertCleanError(await arena().refresh(login.permanent_token), 400, MESSAGES.invalidPermanentToken, arena().loot);
         assert.deepEqual(await arena().snapshot(), withoutDevices(before, [login.device_id]));
       });
       await assertAllDead(arena(), [second.json!.permanent_token!], [second.json!.token]);
@@ -157,7 +153,7 @@ forEachServer((database) => {
 
     it('forgets the rotated-away hashes of a logged-out device, so its stale token later revokes nothing', async () => {
       const victim = await arena().login('alice');
-      const rotated = await refreshWith(arena(), victim.permanent_token);
+      const rotated = await arena().refresh(victim.permanent_token);
       assert.equal(rotated.status, 200, rotated.text);
       const response = await logout(arena(), { ...victim, token: rotated.json!.token });
       assert.equal(response.status, 204, response.text);
@@ -171,7 +167,7 @@ forEachServer((database) => {
       const victim = await arena().login('alice');
       await withClockAdvanced(arena(), IDLE_EXPIRY_SECONDS + 1, async () => {
         const before = await arena().snapshot();
-        assertCleanError(await refreshWith(arena(), victim.permanent_token), 400, MESSAGES.invalidPermanentToken, arena().loot);
+        assertCleanError(await arena().refresh(victim.permanent_token), 400, MESSAGES.invalidPermanentToken, arena().loot);
         assert.deepEqual(await arena().snapshot(), withoutDevices(before, [victim.device_id]));
       });
     });
@@ -191,7 +187,7 @@ forEachServer((database) => {
     it(`lets exactly one of ${PARALLEL} parallel refreshes of one token rotate it; the others get the clean 400 and the store holds one new hash`, async () => {
       const login = await arena().login('bob');
       const before = await arena().snapshot();
-      const responses = await Promise.all(Array.from({ length: PARALLEL }, () => refreshWith(arena(), login.permanent_token)));
+      const responses = await Promise.all(Array.from({ length: PARALLEL }, () => arena().refresh(login.permanent_token)));
       assertNo5xx(responses);
       const winners = responses.filter(({ status }) => status === 200);
       assert.equal(winners.length, 1, `statuses: ${responses.map(({ status }) => status).join(',')}`);
@@ -216,7 +212,7 @@ forEachServer((database) => {
         const victim = await arena().login('alice');
         const before = await arena().snapshot();
         const pendingLogout = round % 2 === 0 ? logout(arena(), victim) : undefined;
-        const refreshes = Array.from({ length: 8 }, () => refreshWith(arena(), victim.permanent_token));
+        const refreshes = Array.from({ length: 8 }, () => arena().refresh(victim.permanent_token));
         const [loggedOut, ...responses] = await Promise.all([pendingLogout ?? logout(arena(), victim), ...refreshes]);
         assertNo5xx([loggedOut, ...responses]);
         assert.equal(loggedOut.status, 204, loggedOut.text);
@@ -237,7 +233,7 @@ forEachServer((database) => {
         const before = await arena().snapshot();
         const others = () => arena().request<{ revoked: number }>({ method: 'POST', path: '/devices/logout-others', headers: bearer(caller.token) });
         const pendingOthers = round % 2 === 0 ? others() : undefined;
-        const refreshes = Array.from({ length: 8 }, () => refreshWith(arena(), target.permanent_token));
+        const refreshes = Array.from({ length: 8 }, () => arena().refresh(target.permanent_token));
         const [revoked, ...responses] = await Promise.all([pendingOthers ?? others(), ...refreshes]);
         assertNo5xx([revoked, ...responses]);
         assert.equal(revoked.status, 200, revoked.text);

@@ -10,6 +10,9 @@ import { sendRawRequest } from '../../support/raw-http.js';
 import { assertCleanError, assertServerRefusal, MESSAGES } from './clean-errors.js';
 import { sha256Hex, signatureOf } from './jws-forge.js';
 
+/** The module's limit on access tokens, which the body validation of verify reports in its own words. */
+const MAX_TOKEN_LENGTH = 8192;
+
 export interface RefreshBody {
   token: string;
   permanent_token?: string;
@@ -28,8 +31,8 @@ export interface Refusal {
   /** Instead of `message`: the messages allowed, where Express and Fastify word a parser failure apart. */
   oneOf?: unknown[];
   /**
-   * What must be unchanged: every row (the default), or the Device rows only, where a race may
-   * leave a rotated-away hash of a deleted device behind that a later request may clean up.
+   * What must be unchanged: every row (the default), or the Device rows only, after a race that
+   * may have left a rotated-away hash of a deleted device for a later request to clean up.
    */
   unchanged?: 'store' | 'devices';
 }
@@ -89,10 +92,10 @@ export class Arena {
    * Sends the request and checks the refusal: the status and a clean body, no app handler ran,
    * and every Device and RetiredToken row is exactly as before. Returns the answer.
    */
-  async assertRefused(request: RequestOptions | (() => Promise<HttpResponse>), refusal: Refusal): Promise<HttpResponse> {
+  async assertRefused(request: RequestOptions, refusal: Refusal): Promise<HttpResponse> {
     const before = await this.snapshot();
     const calls = TestAppController.calls;
-    const response = typeof request === 'function' ? await request() : await this.request(request);
+    const response = await this.request(request);
     assertCleanError(response, refusal.status, refusal.message, this.loot);
     if (refusal.oneOf) assert.ok(refusal.oneOf.some((message) => isDeepStrictEqual(message, (response.json as { message?: unknown }).message)), response.text);
     if (response.status === 401) assert.match(String(response.headers['www-authenticate']), /^Bearer realm="api"(, error="invalid_token")?$/);
@@ -128,7 +131,6 @@ export class Arena {
     await this.assertRefused({ method: 'GET', path: '/profile', headers }, unauthorized);
     await this.assertRefused({ method: 'POST', path: '/devices/logout-others', headers }, unauthorized);
     if (bodyToken !== undefined) {
-      // The body's own limit speaks first for tokens over 8192 characters.
       const message = bodyToken.length > MAX_TOKEN_LENGTH ? [`token must be at most ${MAX_TOKEN_LENGTH} characters`] : MESSAGES.invalidAccessToken;
       await this.assertRefused({ method: 'POST', path: '/auth-token/verify', body: { token: bodyToken } }, { status: 400, message });
     }
@@ -154,8 +156,6 @@ export function useArena(database: () => CreatedDatabase, options: TestAppOption
     return arena;
   };
 }
-
-const MAX_TOKEN_LENGTH = 8192;
 
 export const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
 

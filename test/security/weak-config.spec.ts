@@ -1,0 +1,189 @@
+import 'reflect-metadata';
+import assert from 'node:assert/strict';
+import { createPublicKey } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { JwtDevicesConfigError, JwtDevicesModule, type JwtAlgorithm, type JwtDevicesModuleOptions } from '../../lib/index.js';
+import { resolveOptions } from '../../lib/jwt-devices.options.js';
+import { SampleAppProcess } from '../fixtures/sample-app-process.js';
+import { TEST_SECRET } from '../fixtures/test-app.js';
+import { TestUsers } from '../fixtures/test-users.js';
+import { rsaPair } from './support/jws-forge.js';
+
+const userService = new TestUsers();
+const SHORT_SECRET = 'a-secret-of-exactly-31-bytes-xx';
+const STRONG_RSA = rsaPair(2048);
+const WEAK_RSA = rsaPair(1024);
+const WEAKER_RSA = rsaPair(1536);
+
+interface WeakConfig {
+  name: string;
+  options: Partial<JwtDevicesModuleOptions>;
+  /** The problem the error must name. */
+  problem: RegExp;
+  /** Values that must not appear in the error (secrets and private keys). */
+  hidden?: string[];
+}
+
+const asymmetric = (algorithm: JwtAlgorithm, keys: Partial<{ privateKey: string; publicKey: string }>): Partial<JwtDevicesModuleOptions> => ({
+  algorithm,
+  secret: undefined,
+  ...keys,
+});
+
+const WEAK_CONFIGS: WeakConfig[] = [
+  { name: 'an HS256 secret of 31 bytes', options: { secret: SHORT_SECRET }, problem: /^secret: must be at least 32 bytes for HS256 \(got 31\)$/, hidden: [SHORT_SECRET] },
+  { name: 'an HS512 secret of 16 bytes given as a Buffer', options: { algorithm: 'HS512', secret: Buffer.from('0123456789abcdef') }, problem: /^secret: must be at least 32 bytes for HS512/, hidden: ['0123456789abcdef'] },
+  { name: 'a secret of 15 two-byte characters (30 bytes)', options: { secret: 'é'.repeat(15) }, problem: /^secret: must be at least 32 bytes/, hidden: ['é'.repeat(15)] },
+  { name: 'an empty secret', options: { secret: '' }, problem: /^secret: must be at least 32 bytes/ },
+  { name: 'no secret', options: { secret: undefined }, problem: /^secret: required for HS256/ },
+  ...['none', 'None', 'NONE', ''].map((algorithm) => ({
+    name: `algorithm ${JSON.stringify(algorithm)}`,
+    options: { algorithm: algorithm as JwtAlgorithm },
+    problem: /^algorithm: must be one of HS256, .*EdDSA/,
+  })),
+  { name: "algorithm 'PS256' (not supported)", options: { algorithm: 'PS256' as JwtAlgorithm }, problem: /^algorithm: must be one of/ },
+  { name: 'a leeway of 121 s', options: { leeway: 121 }, problem: /^leeway: must be at most 120 seconds \(got 121\)$/ },
+  { name: "a leeway of '3m'", options: { leeway: '3m' }, problem: /^leeway: must be at most 120 seconds \(got 180\)$/ },
+  { name: 'a negative leeway', options: { leeway: -1 }, problem: /^leeway: must be a non-negative number/ },
+  { name: 'RS256 without keys', options: asymmetric('RS256', {}), problem: /^privateKey, publicKey: both required for RS256$/ },
+  { name: 'RS256 with only a public key', options: asymmetric('RS256', { publicKey: STRONG_RSA.publicKey }), problem: /^privateKey, publicKey: both required for RS256$/ },
+  { name: 'RS256 with a secret instead of keys', options: { algorithm: 'RS256', secret: TEST_SECRET }, problem: /^secret: not used by RS256/, hidden: [TEST_SECRET] },
+  { name: 'ES256 without keys', options: asymmetric('ES256', {}), problem: /^privateKey, publicKey: both required for ES256$/ },
+  { name: 'EdDSA without keys', options: asymmetric('EdDSA', {}), problem: /^privateKey, publicKey: both required for EdDSA$/ },
+  { name: 'RS256 with a 1024-bit RSA key pair', options: asymmetric('RS256', WEAK_RSA), problem: /^privateKey: RSA keys must have at least 2048 bits$/, hidden: [WEAK_RSA.privateKey] },
+  { name: 'RS256 with a 1536-bit RSA key pair', options: asymmetric('RS256', WEAKER_RSA), problem: /^publicKey: RSA keys must have at least 2048 bits$/, hidden: [WEAKER_RSA.privateKey] },
+  { name: 'RS256 with a strong private key and a 1024-bit public key', options: asymmetric('RS256', { privateKey: STRONG_RSA.privateKey, publicKey: WEAK_RSA.publicKey }), problem: /^publicKey: RSA keys must have at least 2048 bits$/, hidden: [STRONG_RSA.privateKey] },
+  { name: 'an access-token lifetime longer than the 7-day idle expiry', options: { accessTokenTtl: '8d' }, problem: /^accessTokenTtl: must not outlive a device's idle expiry/ },
+  {
+    name: 'a 1-hour access-token lifetime with a 30-minute idle expiry',
+    options: { accessTokenTtl: 3600, permanentTokenExpirationDelta: '30m', permanentTokenExpirationAccuracy: '5m' },
+    problem: /^accessTokenTtl: must not outlive a device's idle expiry \(permanentTokenExpirationDelta = 1800 s\)$/,
+  },
+];
+
+/** The JwtDevicesConfigError thrown, checked to name `problem` and to show none of `hidden`. */
+function assertConfigError(error: unknown, { problem, hidden = [] }: Pick<WeakConfig, 'problem' | 'hidden'>): true {
+  assert.ok(error instanceof JwtDevicesConfigError, `expected a JwtDevicesConfigError, got ${String(error)}`);
+  assert.ok(error.problems.some((line) => problem.test(line)), `no problem matches ${problem}: ${JSON.stringify(error.problems)}`);
+  for (const value of hidden) {
+    assert.ok(!error.message.includes(value), 'the error shows a secret value');
+    assert.ok(!JSON.stringify(error.problems).includes(JSON.stringify(value).slice(1, -1)), 'a problem shows a secret value');
+  }
+  return true;
+}
+
+/** 'listening' when the sample app started (it is stopped again), else the error SampleAppProcess threw: exit code and output. */
+async function outcomeOf(starting: Promise<SampleAppProcess>): Promise<string> {
+  try {
+    await (await starting).stop();
+    return 'listening';
+  } catch (error: unknown) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** Boots a real Nest app around the module; NestFactory rethrows instead of aborting the process. */
+async function boot(options: Partial<JwtDevicesModuleOptions>, via: 'forRoot' | 'forRootAsync'): Promise<void> {
+  const runtime = { secret: TEST_SECRET, ...options, userService } as JwtDevicesModuleOptions;
+  @Module({
+    imports: [
+      TypeOrmModule.forRoot({ type: 'better-sqlite3', database: ':memory:', autoLoadEntities: true, synchronize: true }),
+      via === 'forRoot' ? JwtDevicesModule.forRoot(runtime) : JwtDevicesModule.forRootAsync({ useFactory: async () => runtime }),
+    ],
+  })
+  class WeakAppModule {}
+  const app = await NestFactory.create(WeakAppModule, { logger: false, abortOnError: false });
+  await app.close();
+}
+
+describe('weak configurations are refused by resolveOptions', () => {
+  it('a strong configuration passes, so each refusal below is the weakness at work', () => {
+    assert.equal(resolveOptions({ secret: TEST_SECRET, userService }).algorithm, 'HS256');
+    assert.equal(resolveOptions({ ...asymmetric('RS256', STRONG_RSA), userService }).algorithm, 'RS256');
+  });
+
+  for (const weak of WEAK_CONFIGS) {
+    it(`refuses ${weak.name}, naming the problem and no secret`, () => {
+      assert.throws(() => resolveOptions({ secret: TEST_SECRET, ...weak.options, userService }), (error) => assertConfigError(error, weak));
+    });
+  }
+
+  it('lists every weakness of one configuration in one error', () => {
+    const options = { algorithm: 'HS256' as const, secret: SHORT_SECRET, leeway: 300, accessTokenTtl: '8d', userService };
+    assert.throws(
+      () => resolveOptions(options),
+      (error: unknown) => {
+        for (const problem of [/^secret: must be at least 32 bytes/, /^leeway: must be at most 120/, /^accessTokenTtl: must not outlive/]) assertConfigError(error, { problem, hidden: [SHORT_SECRET] });
+        return true;
+      },
+    );
+  });
+
+  it('refuses the public key PEM given as an HMAC secret (anyone holding the public key could sign)', (t) => {
+    t.todo('not refused yet: a PEM public key is over 32 bytes, so it passes as an HS256 secret');
+    const publicKey = createPublicKey(STRONG_RSA.publicKey).export({ type: 'spki', format: 'pem' }) as string;
+    assert.throws(() => resolveOptions({ secret: publicKey, userService }), JwtDevicesConfigError);
+  });
+});
+
+describe('weak configurations stop the app at boot', () => {
+  const BOOTED: WeakConfig[] = WEAK_CONFIGS.filter(({ name }) =>
+    ['an HS256 secret of 31 bytes', 'algorithm "none"', 'a leeway of 121 s', 'RS256 without keys', 'RS256 with a 1024-bit RSA key pair', 'an access-token lifetime longer than the 7-day idle expiry'].includes(name),
+  );
+
+  it('a strong configuration boots, so each failure below is the weakness at work', async () => {
+    await boot({}, 'forRoot');
+    await boot({}, 'forRootAsync');
+  });
+
+  for (const weak of BOOTED) {
+    for (const via of ['forRoot', 'forRootAsync'] as const) {
+      it(`${via}: ${weak.name} fails the boot with a JwtDevicesConfigError naming it`, async () => {
+        await assert.rejects(boot(weak.options, via), (error) => assertConfigError(error, weak));
+      });
+    }
+  }
+});
+
+describe('weak configurations stop the sample app, configured by its environment', () => {
+  const folder = mkdtempSync(path.join(tmpdir(), 'sample-app-weak-config-'));
+  after(() => rmSync(folder, { recursive: true, force: true }));
+  let databases = 0;
+  const databaseUrl = () => `sqlite:${path.join(folder, `app-${++databases}.sqlite`)}`;
+  const pem = (text: string) => text.replace(/\n/g, '\\n');
+
+  const cases: Array<{ name: string; env: Record<string, string>; problem: RegExp; hidden?: string[] }> = [
+    { name: 'a JWT_SECRET of 31 bytes', env: { JWT_SECRET: SHORT_SECRET }, problem: /secret: must be at least 32 bytes for HS256 \(got 31\)/, hidden: [SHORT_SECRET] },
+    { name: 'JWT_DEVICES_ALGORITHM=none', env: { JWT_DEVICES_ALGORITHM: 'none' }, problem: /JWT_DEVICES_ALGORITHM: must be one of HS256, /, hidden: [] },
+    { name: 'JWT_DEVICES_LEEWAY=121', env: { JWT_DEVICES_LEEWAY: '121' }, problem: /leeway: must be at most 120 seconds/ },
+    { name: 'JWT_DEVICES_ALGORITHM=RS256 without keys', env: { JWT_DEVICES_ALGORITHM: 'RS256' }, problem: /privateKey, publicKey: both required for RS256/ },
+    {
+      name: 'a 1024-bit RSA key pair',
+      env: { JWT_DEVICES_ALGORITHM: 'RS256', JWT_DEVICES_PRIVATE_KEY: pem(WEAK_RSA.privateKey), JWT_DEVICES_PUBLIC_KEY: pem(WEAK_RSA.publicKey) },
+      problem: /RSA keys must have at least 2048 bits/,
+      hidden: [WEAK_RSA.privateKey.split('\n')[1]],
+    },
+    { name: 'JWT_DEVICES_ACCESS_TOKEN_TTL=8d', env: { JWT_DEVICES_ACCESS_TOKEN_TTL: '8d' }, problem: /accessTokenTtl: must not outlive a device's idle expiry/ },
+  ];
+
+  it('a strong environment starts and listens, so each failure below is the weakness at work', async () => {
+    assert.equal(await outcomeOf(SampleAppProcess.start({ DATABASE_URL: databaseUrl(), JWT_SECRET: TEST_SECRET })), 'listening');
+  });
+
+  for (const { name, env, problem, hidden = [] } of cases) {
+    it(`${name}: exits non-zero, prints the problem and never listens`, async () => {
+      const strongSecret: Record<string, string> = env.JWT_DEVICES_ALGORITHM?.startsWith('RS') ? {} : { JWT_SECRET: TEST_SECRET };
+      const message = await outcomeOf(SampleAppProcess.start({ DATABASE_URL: databaseUrl(), ...strongSecret, ...env }));
+      assert.match(message, /^sample app exited with [1-9]\d*:/, message);
+      assert.match(message, problem);
+      assert.doesNotMatch(message, /listening on/);
+      for (const value of hidden) assert.ok(!message.includes(value), 'the output shows a secret value');
+    });
+  }
+});
