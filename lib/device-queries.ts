@@ -59,12 +59,17 @@ export class DeviceQueries {
     await this.run(sql, [hash, deviceId, this.dataSource.driver.preparePersistentValue(now, retiredAt)]);
   }
 
-  /** The device a rotated-away token belonged to, if any. */
-  async findRetiredDeviceId(hash: string): Promise<number | null> {
-    const { table, hash: hashColumn, deviceId } = this.retired;
-    const sql = `SELECT ${deviceId} AS device_id FROM ${table} WHERE ${hashColumn} = ${this.param(0)}`;
+  /** The device a rotated-away token belonged to, and when it was retired, if it was. */
+  async findRetired(hash: string): Promise<{ deviceId: number; retiredAt: Date } | null> {
+    const { table, hash: hashColumn, deviceId, retiredAt } = this.retired;
+    const retiredAtColumn = this.dataSource.driver.escape(retiredAt.databaseName);
+    const sql = `SELECT ${deviceId} AS device_id, ${retiredAtColumn} AS retired_at FROM ${table} WHERE ${hashColumn} = ${this.param(0)}`;
     const { records = [] } = await this.run(sql, [hash]);
-    return records.length === 0 ? null : Number(records[0].device_id);
+    if (records.length === 0) return null;
+    return {
+      deviceId: Number(records[0].device_id),
+      retiredAt: this.dataSource.driver.prepareHydratedValue(records[0].retired_at, retiredAt) as Date,
+    };
   }
 
   findById(id: number): Promise<Device | null> {

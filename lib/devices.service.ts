@@ -95,19 +95,29 @@ export class DevicesService {
       throw new InvalidPermanentTokenError('expired');
     }
     const rotatedFrom = await this.db(() => this.queries.findByPreviousTokenHash(hash));
-    if (!rotatedFrom) {
-      const olderOf = await this.db(() => this.queries.findRetiredDeviceId(hash));
-      if (olderOf === null) throw new InvalidPermanentTokenError('unknown');
-      await this.deleteIds([olderOf]);
-      this.logger.warn(`Permanent token reuse detected (an older rotated-away token): device ${olderOf} revoked`);
-      throw new InvalidPermanentTokenError('reused');
-    }
+    if (!rotatedFrom) return this.refuseRetired(hash);
     if (rotatedFrom.rotatedAt && now.getTime() - rotatedFrom.rotatedAt.getTime() <= this.options.rotationGracePeriod * 1000) {
       // A client retrying a refresh whose answer it lost: refuse, but keep the device.
       throw new InvalidPermanentTokenError('rotated');
     }
     await this.deleteIds([rotatedFrom.id]);
     this.logger.warn(`Permanent token reuse detected: device ${rotatedFrom.id} of user ${rotatedFrom.userId} revoked`);
+    throw new InvalidPermanentTokenError('reused');
+  }
+
+  /** A token rotated away before the previous one: reuse, when the device it was retired from still lives. */
+  private async refuseRetired(hash: string): Promise<never> {
+    const retired = await this.db(() => this.queries.findRetired(hash));
+    if (!retired) throw new InvalidPermanentTokenError('unknown');
+    const device = await this.db(() => this.queries.findById(retired.deviceId));
+    // A hash recorded by a rotation that lost a race with a logout, or left from an earlier device that
+    // had the same id, names no live device: forget it rather than revoke an innocent one.
+    if (!device || device.created.getTime() > retired.retiredAt.getTime()) {
+      await this.db(() => this.retiredTokens.delete({ tokenHash: hash }));
+      throw new InvalidPermanentTokenError('unknown');
+    }
+    await this.deleteIds([device.id]);
+    this.logger.warn(`Permanent token reuse detected (an older rotated-away token): device ${device.id} revoked`);
     throw new InvalidPermanentTokenError('reused');
   }
 

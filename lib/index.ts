@@ -71,3 +71,4 @@ export {
   JWT_DEVICES_MIGRATIONS,
 } from './migrations/index.js';
 export { RequestBodyErrorsFilter } from './http/request-body-errors.filter.js';
+export { answerFastifyFrameworkError } from './http/fastify-framework-errors.js';

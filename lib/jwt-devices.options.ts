@@ -345,6 +345,11 @@ function resolveKeys(
       return undefined;
     }
     const bytes = Buffer.from(secret);
+    if (bytes.toString('latin1').includes('-----BEGIN')) {
+      // A public key is public: used as an HMAC secret, it would let anyone who has it sign tokens.
+      problems.push(`secret: looks like a PEM key; an ${algorithm} secret must be random bytes kept private`);
+      return undefined;
+    }
     if (bytes.length < MIN_HMAC_SECRET_BYTES) {
       problems.push(`secret: must be at least ${MIN_HMAC_SECRET_BYTES} bytes for ${algorithm} (got ${bytes.length})`);
       return undefined;

@@ -2,6 +2,7 @@ import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { answerFastifyFrameworkError } from '../../lib/index.js';
 import type { HttpAdapterName } from '../config.js';
 
 /** Larger request bodies get 413. */
@@ -30,7 +31,12 @@ async function createExpressApp(module: object, options: NestApplicationOptions)
 
 async function createFastifyApp(module: object, options: NestApplicationOptions): Promise<INestApplication> {
   // Nest's adapter parses JSON and form-encoded bodies itself, under the same bodyLimit.
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { ignoreTrailingSlash: true } });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { ignoreTrailingSlash: true },
+    // A malformed URL never reaches Nest; answer it in Nest's shape, without echoing it.
+    frameworkErrors: answerFastifyFrameworkError,
+  });
   return NestFactory.create<NestFastifyApplication>(module, adapter, options);
 }
 

@@ -321,6 +321,26 @@ forEachServer((database) => {
       assert.deepEqual(retired, [], 'the revoked device leaves no retired hashes behind');
     });
 
+    it('forgets, and revokes nothing for, a retired hash whose device is gone or was created after it', async () => {
+      const login = await app.login('bob');
+      const device = (await app.devices()).find(({ id }) => id === login.device_id)!;
+      const retired = app.dataSource.getRepository(RetiredToken);
+      const orphan = neverIssuedToken();
+      const older = neverIssuedToken();
+      await retired.insert([
+        { tokenHash: sha256Hex(orphan), deviceId: 2 ** 30, retiredAt: app.clock.now() },
+        { tokenHash: sha256Hex(older), deviceId: device.id, retiredAt: new Date(device.created.getTime() - 60_000) },
+      ]);
+      const before = await app.devices();
+
+      assertRefused(await refresh(app, orphan));
+      assertRefused(await refresh(app, older));
+      assert.deepEqual(await app.devices(), before, 'no device was revoked');
+      assert.equal(await retired.countBy({ tokenHash: sha256Hex(orphan) }), 0);
+      assert.equal(await retired.countBy({ tokenHash: sha256Hex(older) }), 0);
+      assert.equal((await refresh(app, login.permanent_token)).status, 200, 'the device still refreshes');
+    });
+
     it('stores rotated-away tokens only as SHA-256 hashes', async () => {
       const login = await app.login('bob');
       const rotated = await refresh(app, login.permanent_token);
