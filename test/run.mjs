@@ -143,6 +143,7 @@ function tally(node, parentPath, counts, failures, blame) {
   const skipped = Boolean(node.skip || node.todo);
   const ownError = !node.passed && node.error?.failureType !== 'subtestsFailed' ? node.error : undefined;
   if (node.children.length === 0 && !node.isSuite) {
+    if (!skipped) countByDatabase(path, counts, node.passed);
     if (skipped) counts.skipped += 1;
     else if (node.passed) counts.passed += 1;
     else {
@@ -159,6 +160,24 @@ function tally(node, parentPath, counts, failures, blame) {
     return true;
   }
   return childFailed;
+}
+
+/** Suites say their database as `[sqlite · express]`, `[postgres]`, or by name ("PostgreSQL behind a proxy"). */
+function databaseOf(path) {
+  for (const name of path) {
+    const tagged = /^\[(sqlite|postgres|mariadb)\b/.exec(name);
+    if (tagged) return tagged[1];
+    if (/\bPostgreSQL\b/.test(name)) return 'postgres';
+  }
+  return undefined;
+}
+
+function countByDatabase(path, counts, passed) {
+  const database = databaseOf(path) ?? 'no database';
+  counts.byDatabase ??= {};
+  const entry = (counts.byDatabase[database] ??= { passed: 0, failed: 0 });
+  if (passed) entry.passed += 1;
+  else entry.failed += 1;
 }
 
 function printNode(node, depth) {
@@ -221,8 +240,12 @@ function formatMs(ms) {
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 }
 
-function finish({ passed, failed, skipped }) {
+function finish({ passed, failed, skipped, byDatabase }) {
   if (passed + failed === 0) console.log('No test ran.');
+  // So a CI log shows that the PostgreSQL and MariaDB suites really ran, and how many.
+  for (const [database, entry] of Object.entries(byDatabase ?? {})) {
+    console.log(`  on ${database}: ${entry.passed} passed, ${entry.failed} failed`);
+  }
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   process.exitCode = failed > 0 || passed + failed === 0 ? 1 : 0;
 }
