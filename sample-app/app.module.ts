@@ -1,9 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwtDevicesModule, RequestBodyErrorsFilter } from '../lib/index.js';
 import { SAMPLE_APP_CONFIG } from './app.constants.js';
-import type { SampleAppConfig } from './config.js';
+import type { JwtDevicesEnvOptions, SampleAppConfig } from './config.js';
 import { ExpiredDevicesPurger } from './expired-devices-purger.js';
 import { ProfileController } from './profile.controller.js';
 import { PublicController } from './public.controller.js';
@@ -19,12 +20,17 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        // The environment was read and checked once by loadConfig(env); ConfigService serves the result.
+        ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ jwtDevices: config.jwtDevices })] }),
         TypeOrmModule.forRoot({ ...config.database, autoLoadEntities: true, synchronize: true }),
         UsersModule,
         JwtDevicesModule.forRootAsync({
-          imports: [UsersModule],
-          inject: [UsersService],
-          useFactory: (users: UsersService) => ({ ...config.jwtDevices, userService: users }),
+          imports: [ConfigModule, UsersModule],
+          inject: [ConfigService, UsersService],
+          useFactory: (settings: ConfigService, users: UsersService) => ({
+            ...settings.getOrThrow<JwtDevicesEnvOptions>('jwtDevices'),
+            userService: users,
+          }),
           routes: config.routes,
         }),
         AuthThrottlingModule.forRoot(config.throttle, throttledRoutes(config.routes, config.jwtDevices.usernameField)),

@@ -244,7 +244,8 @@ function finish({ passed, failed, skipped, byDatabase }) {
   if (passed + failed === 0) console.log('No test ran.');
   // So a CI log shows that the PostgreSQL and MariaDB suites really ran, and how many.
   for (const [database, entry] of Object.entries(byDatabase ?? {})) {
-    console.log(`  on ${database}: ${entry.passed} passed, ${entry.failed} failed`);
+    const label = database === 'no database' ? 'other suites' : `on ${database}`;
+    console.log(`  ${label}: ${entry.passed} passed, ${entry.failed} failed`);
   }
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   process.exitCode = failed > 0 || passed + failed === 0 ? 1 : 0;
