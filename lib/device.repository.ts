@@ -2,12 +2,9 @@ import type { FactoryProvider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Device } from './device.entity.js';
-import { RetiredToken } from './retired-token.entity.js';
+import { JWT_DEVICES_ENTITIES } from './jwt-devices.entities.js';
 import { DEVICE_REPOSITORY } from './jwt-devices.internal-constants.js';
 import { redactTokenHashesInQueryLog } from './query-log-redaction.js';
-
-/** The module's TypeORM entities, for apps that list `entities` instead of using `autoLoadEntities`. */
-export const JWT_DEVICES_ENTITIES = [Device, RetiredToken];
 
 export function entitiesMissingMessage(missing: string[]): string {
   return (

@@ -26,7 +26,7 @@ export {
 } from './jwt-devices.constants.js';
 export { Device } from './device.entity.js';
 export { RetiredToken } from './retired-token.entity.js';
-export { JWT_DEVICES_ENTITIES } from './device.repository.js';
+export { JWT_DEVICES_ENTITIES } from './jwt-devices.entities.js';
 export { DevicesService, type CreatedDevice, type PurgeOptions, type RefreshedDevice } from './devices.service.js';
 export { TokensService, type IssuedPermanentToken } from './tokens.service.js';
 export { SessionsService, type SessionResult } from './sessions.service.js';

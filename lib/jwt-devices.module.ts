@@ -25,7 +25,7 @@ import {
   resolvedOptionsProvider,
   serviceProviders,
 } from './jwt-devices.providers.js';
-import { JWT_DEVICES_ENTITIES } from './device.repository.js';
+import { JWT_DEVICES_ENTITIES } from './jwt-devices.entities.js';
 import { DevicesService } from './devices.service.js';
 import { SessionsService } from './sessions.service.js';
 import { TokensService } from './tokens.service.js';
