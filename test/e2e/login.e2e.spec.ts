@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { forEachServer, useFreshDatabase } from '../support/databases.js';
 import type { HttpResponse } from '../support/http.js';
+import { assertNestError } from '../support/nest-error.js';
 import { TestApp } from '../fixtures/test-app.js';
 
 const INVALID_CREDENTIALS = { statusCode: 400, message: 'Unable to log in with provided credentials.', error: 'Bad Request' };
@@ -37,12 +38,7 @@ function assertFieldErrors(response: HttpResponse, expected: Array<[field: strin
 
 /** A Nest 400 with a single message that names no parser internals. */
 function assertCleanBadRequest(response: HttpResponse): void {
-  assert.equal(response.status, 400, response.text);
-  const body = response.json as Record<string, unknown> | undefined;
-  assert.ok(body, `a JSON body is expected: ${response.text}`);
-  assert.deepEqual(Object.keys(body).sort(), ['error', 'message', 'statusCode']);
-  assert.equal(body.statusCode, 400);
-  assert.equal(body.error, 'Bad Request');
+  const body = assertNestError(response, 400, 'Bad Request');
   assert.doesNotMatch(JSON.stringify(body.message), PARSER_INTERNALS);
 }
 
