@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import type { JwtDevicesUser, JwtDevicesUserService } from '../../lib/index.js';
+import { ActiveUserLookup } from './active-user-lookup.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password-hasher.js';
 import { isUniqueViolation } from './unique-violation.js';
 import { User, USERNAME_MAX_LENGTH } from './user.entity.js';
@@ -25,7 +26,11 @@ const MAX_USER_ID = 2 ** 31 - 1;
 
 @Injectable()
 export class UsersService implements JwtDevicesUserService<SampleUser> {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+  private readonly activeUsers: ActiveUserLookup;
+
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {
+    this.activeUsers = new ActiveUserLookup(users);
+  }
 
   /** @throws UsernameTakenError */
   async create({ username, password, email }: NewUser): Promise<SampleUser> {
@@ -54,8 +59,8 @@ export class UsersService implements JwtDevicesUserService<SampleUser> {
   async findById(id: number | string): Promise<SampleUser | null> {
     const userId = toUserId(id);
     if (userId === undefined) return null;
-    const user = await this.users.findOneBy({ id: userId });
-    return user?.isActive ? toSampleUser(user) : null;
+    const user = await this.activeUsers.find(userId);
+    return user ? { ...user, isActive: true } : null;
   }
 
   async deactivate(id: number): Promise<void> {
