@@ -27,6 +27,8 @@ import {
 } from './jwt-devices.providers.js';
 import { JWT_DEVICES_ENTITIES } from './jwt-devices.entities.js';
 import { DevicesService } from './devices.service.js';
+import { JwtDevicesStrategy } from './auth/jwt-devices.strategy.js';
+import { PermanentTokenStrategy } from './auth/permanent-token.strategy.js';
 import { SessionsService } from './sessions.service.js';
 import { TokensService } from './tokens.service.js';
 
@@ -41,6 +43,9 @@ const EXPORTED = [
   DevicesService,
   TokensService,
   SessionsService,
+  // Injected by the guards, which apps instantiate in their own modules.
+  JwtDevicesStrategy,
+  PermanentTokenStrategy,
 ];
 
 /** Per-device logins for Nest: `forRoot(options)` or `forRootAsync({ useFactory | useClass | useExisting })`. */

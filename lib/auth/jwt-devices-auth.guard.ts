@@ -12,16 +12,21 @@ import { JWT_DEVICES_STRATEGY } from '../jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
 import type { ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
 import { sentAccessToken } from './access-token.extractor.js';
+import { JwtDevicesStrategy } from './jwt-devices.strategy.js';
 
 /**
  * `@UseGuards(JwtDevicesAuthGuard)`: a valid access token of a live device and an active user.
  * Subclass it and override `handleRequest` or `challenge` to change what a failure answers.
+ * It runs the `jwt-devices` strategy's check directly: Passport's per-request machinery
+ * (a derived strategy object and closures per request) cost about as much as the check itself,
+ * on a guard that runs on every request. `AuthGuard('jwt-devices')` gives the same user.
  */
 @Injectable()
 export class JwtDevicesAuthGuard extends AuthGuard(JWT_DEVICES_STRATEGY) {
   constructor(
     @Inject(JWT_DEVICES_OPTIONS) protected readonly jwtDevicesOptions: ResolvedJwtDevicesOptions,
     protected readonly reflector: Reflector,
+    protected readonly strategy: JwtDevicesStrategy,
   ) {
     super();
   }
@@ -31,7 +36,16 @@ export class JwtDevicesAuthGuard extends AuthGuard(JWT_DEVICES_STRATEGY) {
     if (this.jwtDevicesOptions.permanentTokenAuth && breaksPermanentTokenRule(context, this.reflector)) {
       throw new BadRequestException(PERMANENT_TOKEN_HEADER_MESSAGE);
     }
-    return (await super.canActivate(context)) as boolean;
+    const request = this.getRequest(context) as Record<string, unknown>;
+    let user: unknown = false;
+    let error: unknown = null;
+    try {
+      user = await this.strategy.authenticateRequest(request);
+    } catch (failure) {
+      error = failure;
+    }
+    request.user = this.handleRequest(error, user, undefined, context);
+    return true;
   }
 
   override handleRequest<TUser>(error: unknown, user: TUser | false, _info: unknown, context: ExecutionContext): TUser {

@@ -29,17 +29,28 @@ export class JwtDevicesStrategy extends PassportStrategy(passportJwt.Strategy, J
     this.extractToken = jwtFromRequest;
   }
 
-  override authenticate(request: Parameters<passportJwt.Strategy["authenticate"]>[0]): void {
-    const token = this.extractToken(request);
-    if (!token) {
-      this.fail('missing or malformed access token', 401);
-      return;
-    }
-    this.validate(request as unknown as Record<symbol, unknown>, token).then(
-      (user) => this.success(user),
+  override authenticate(request: Parameters<passportJwt.Strategy['authenticate']>[0]): void {
+    this.authenticateRequest(request).then(
       // A refused token is a plain Passport failure, so even a bare AuthGuard('jwt-devices') answers 401.
-      (error: unknown) => (error instanceof InvalidAccessTokenError ? this.fail('invalid access token', 401) : this.error(error as Error)),
+      (user) => (user ? this.success(user) : this.fail('missing, malformed or refused access token', 401)),
+      (error: unknown) => this.error(error as Error),
     );
+  }
+
+  /**
+   * The whole check: the user, or false for a missing or refused token; throws only when the
+   * check itself could not run (JwtDevicesUnavailableError). Passport's authenticate() and
+   * JwtDevicesAuthGuard both call it.
+   */
+  async authenticateRequest(request: object): Promise<JwtDevicesUser | false> {
+    const token = this.extractToken(request);
+    if (!token) return false;
+    try {
+      return await this.validate(request as Record<symbol, unknown>, token);
+    } catch (error) {
+      if (error instanceof InvalidAccessTokenError) return false;
+      throw error;
+    }
   }
 
   async validate(request: Record<symbol, unknown>, token: string): Promise<JwtDevicesUser> {

@@ -20,7 +20,20 @@ export class PermanentTokenStrategy extends PassportStrategy(passportCustom.Stra
     super();
   }
 
-  async validate(request: Record<symbol, unknown>): Promise<JwtDevicesUser> {
+  /**
+   * The user, or false for any refused token (a plain Passport failure, so even a bare
+   * AuthGuard('permanent-token') answers 4xx); throws only when the check could not run.
+   */
+  async validate(request: Record<symbol, unknown>): Promise<JwtDevicesUser | false> {
+    try {
+      return await this.check(request);
+    } catch (error) {
+      if (error instanceof InvalidPermanentTokenError) return false;
+      throw error;
+    }
+  }
+
+  private async check(request: Record<symbol, unknown>): Promise<JwtDevicesUser> {
     if (!this.options.permanentTokenAuth) throw new InvalidPermanentTokenError('malformed');
     const token = readSingleHeader(request, PERMANENT_TOKEN_HEADER);
     if (!token) throw new InvalidPermanentTokenError('malformed');

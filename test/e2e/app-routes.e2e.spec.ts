@@ -28,6 +28,18 @@ forEachServer((database) => {
       assert.deepEqual(response.json, { statusCode: 401, message: 'Unauthorized' });
     });
 
+    it('a bare AuthGuard("permanent-token") admits a live permanent token and answers a refused one with 401, not 500', async () => {
+      const session = await app().login('bob');
+      const admitted = await app().request({ method: 'POST', path: '/app/permanent', headers: { 'Permanent-Token': session.permanent_token } });
+      assert.equal(admitted.status, 200);
+      assert.deepEqual(admitted.json, { id: app().users.byName('bob').id });
+      const before = await app().devices();
+      const refused = await app().request({ method: 'POST', path: '/app/permanent', headers: { 'Permanent-Token': 'x'.repeat(43) } });
+      assert.equal(refused.status, 401);
+      assert.deepEqual(refused.json, { statusCode: 401, message: 'Unauthorized' });
+      assert.deepEqual(await app().devices(), before);
+    });
+
     it('JwtDevicesErrorsFilter turns SessionsService errors in an app route into the module\'s 400, creating no device', async () => {
       const before = await app().devices();
       const response = await app().request({ method: 'POST', path: '/app/login', body: { username: 'alice', password: 'wrong' } });
