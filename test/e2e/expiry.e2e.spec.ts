@@ -19,6 +19,14 @@ function refresh(app: TestApp, permanentToken: string): Promise<HttpResponse<Ref
   return app.request<RefreshBody>({ method: 'POST', path: '/device-refresh-token', headers: { 'Permanent-Token': permanentToken } });
 }
 
+function logoutDevice(app: TestApp, accessToken: string, deviceId: number): Promise<HttpResponse> {
+  return app.request({
+    method: 'DELETE',
+    path: '/device-logout',
+    headers: { Authorization: `Bearer ${accessToken}`, 'Device-Id': String(deviceId) },
+  });
+}
+
 function profile(app: TestApp, accessToken: string): Promise<HttpResponse> {
   return app.request({ method: 'GET', path: '/profile', headers: { Authorization: `Bearer ${accessToken}` } });
 }
@@ -250,11 +258,7 @@ forEachServer((database) => {
     it('fails the access token of a device logged out through DELETE /device-logout at once', async () => {
       const login = await app.login('alice');
       assert.equal((await profile(app, login.token)).status, 200);
-      const logout = await app.request({
-        method: 'DELETE',
-        path: '/device-logout',
-        headers: { Authorization: `Bearer ${login.token}`, 'Device-Id': String(login.device_id) },
-      });
+      const logout = await logoutDevice(app, login.token, login.device_id);
       assert.equal(logout.status, 204, logout.text);
       assertUnauthorized(await profile(app, login.token));
     });
@@ -289,11 +293,7 @@ forEachServer((database) => {
     it('fails a device logged out through this app (DELETE /device-logout) at once', async () => {
       const login = await app.login('alice');
       assert.equal((await profile(app, login.token)).status, 200);
-      const logout = await app.request({
-        method: 'DELETE',
-        path: '/device-logout',
-        headers: { Authorization: `Bearer ${login.token}`, 'Device-Id': String(login.device_id) },
-      });
+      const logout = await logoutDevice(app, login.token, login.device_id);
       assert.equal(logout.status, 204, logout.text);
       assertUnauthorized(await profile(app, login.token));
     });

@@ -11,8 +11,8 @@ const NOT_AN_ID = { status: 400, message: MESSAGES.deviceIdInteger };
 
 const utf8 = (text: string): string => Buffer.from(text, 'utf8').toString('latin1');
 
-/** Spellings that are not a canonical positive decimal integer in the safe-integer range (CONTRACT §7). */
-const MALFORMED_IDS: Array<[string, string]> = [
+/** Non-canonical numbers, sent alike as a header value and as a path segment. */
+const NON_CANONICAL_NUMBERS: Array<[string, string]> = [
   ['zero', '0'],
   ['negative', '-1'],
   ['a plus sign', '+1'],
@@ -22,6 +22,11 @@ const MALFORMED_IDS: Array<[string, string]> = [
   ['hex', '0x1'],
   ['beyond the safe-integer range', '9007199254740992'],
   ['twenty digits', '99999999999999999999'],
+];
+
+/** Spellings that are not a canonical positive decimal integer in the safe-integer range (CONTRACT §7). */
+const MALFORMED_IDS: Array<[string, string]> = [
+  ...NON_CANONICAL_NUMBERS,
   ['full-width digits', utf8('１')],
   ['letters', 'abc'],
   ['"null"', 'null'],
@@ -39,15 +44,7 @@ const MALFORMED_IDS: Array<[string, string]> = [
 
 /** `:id` path segments as sent on the wire (percent-encoded where a URL needs it). */
 const MALFORMED_PATHS: Array<[string, string]> = [
-  ['zero', '0'],
-  ['negative', '-1'],
-  ['a plus sign', '+1'],
-  ['a leading zero', '01'],
-  ['a decimal point', '1.0'],
-  ['an exponent', '1e3'],
-  ['hex', '0x1'],
-  ['beyond the safe-integer range', '9007199254740992'],
-  ['twenty digits', '99999999999999999999'],
+  ...NON_CANONICAL_NUMBERS,
   ['letters', 'abc'],
   ['an encoded space', '%20'],
   ['an encoded NUL after the digit', '1%00'],
