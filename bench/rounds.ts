@@ -1,4 +1,5 @@
 import { measure, type Measurement } from './load/measure.js';
+import { median } from './report/paired-ratio.js';
 import type { Scenario } from './scenario.js';
 
 export interface RoundSettings {
@@ -55,12 +56,6 @@ function summarize(scenario: Scenario, rounds: Measurement[]): ScenarioResult {
     p99Ms: median(rounds.map((round) => round.p99Ms)),
     failures: rounds.reduce((sum, round) => sum + round.non2xx + round.errors, 0),
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function describe(result: Measurement): string {

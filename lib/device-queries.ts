@@ -20,7 +20,16 @@ const PROPERTIES: DeviceProperty[] = [
 interface QueryResultLike {
   records?: Array<Record<string, unknown>>;
   affected?: number;
+  raw?: unknown;
 }
+
+/** How each driver hands back the id of a plain INSERT; other drivers insert through TypeORM. */
+const INSERTED_ID: Partial<Record<string, { returning: boolean; read(result: QueryResultLike, idColumn: string): unknown }>> = {
+  'better-sqlite3': { returning: false, read: (result) => result.raw },
+  postgres: { returning: true, read: (result, idColumn) => result.records?.[0]?.[idColumn] },
+  mysql: { returning: false, read: (result) => (result.raw as { insertId?: unknown } | undefined)?.insertId },
+  mariadb: { returning: false, read: (result) => (result.raw as { insertId?: unknown } | undefined)?.insertId },
+};
 
 /**
  * The statements of the hot requests (every authenticated request, every refresh) in plain
@@ -28,6 +37,7 @@ interface QueryResultLike {
  * the driver's own conversions, so rows read here equal rows read through the repository.
  */
 export class DeviceQueries {
+  private readonly repository: Repository<Device>;
   private readonly dataSource: DataSource;
   private readonly columns: Map<DeviceProperty, ColumnMetadata>;
   private readonly table: string;
@@ -35,6 +45,7 @@ export class DeviceQueries {
   private readonly retired: { table: string; hash: string; deviceId: string; retiredAt: ColumnMetadata };
 
   constructor(repository: Repository<Device>) {
+    this.repository = repository;
     this.dataSource = repository.manager.connection;
     const driver = this.dataSource.driver;
     this.columns = new Map(PROPERTIES.map((property) => [property, repository.metadata.findColumnWithPropertyName(property)!]));
@@ -48,6 +59,25 @@ export class DeviceQueries {
       deviceId: driver.escape(retiredColumn('deviceId').databaseName),
       retiredAt: retiredColumn('retiredAt'),
     };
+  }
+
+  /** Inserts a new device and sets its id. */
+  async insert(device: Device): Promise<void> {
+    const insertedId = INSERTED_ID[this.dataSource.driver.options.type];
+    if (!insertedId) {
+      await this.repository.insert(device);
+      return;
+    }
+    const properties = PROPERTIES.filter((property) => property !== 'id');
+    const idColumn = this.columns.get('id')!.databaseName;
+    const sql =
+      `INSERT INTO ${this.table} (${properties.map((property) => this.column(property)).join(', ')}) ` +
+      `VALUES (${properties.map((_, index) => this.param(index)).join(', ')})` +
+      (insertedId.returning ? ` RETURNING ${this.dataSource.driver.escape(idColumn)}` : '');
+    const result = await this.run(sql, properties.map((property) => this.toDatabase(property, device[property])));
+    const id = Number(insertedId.read(result, idColumn));
+    if (!Number.isSafeInteger(id) || id < 1) throw new Error('the database answered an INSERT without the new device id');
+    device.id = id;
   }
 
   /** Remembers a rotated-away token hash, so its later use is recognised as reuse. */

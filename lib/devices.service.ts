@@ -66,7 +66,7 @@ export class DevicesService {
       created: now,
       lastRequestDatetime: now,
     });
-    await this.db(() => this.devices.insert(device));
+    await this.db(() => this.queries.insert(device));
     if (this.options.maxDevicesPerUser !== undefined) await this.enforceDeviceLimit(device);
     return { device, permanentToken: token };
   }

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwtDevicesModule } from '../../lib/index.js';
+import { databaseOptionsFromUrl } from '../../sample-app/config/database-options.js';
 import { BENCH_PASSWORD, BENCH_USERS } from './bench-credentials.js';
 import { InMemoryUsers } from './in-memory-users.js';
 import { ProfileController } from './profile.controller.js';
@@ -19,7 +20,8 @@ export class BenchAppModule {
     return {
       module: BenchAppModule,
       imports: [
-        TypeOrmModule.forRoot({ type: 'better-sqlite3', database: config.sqlitePath, enableWAL: true, autoLoadEntities: true, synchronize: true }),
+        // The sample app's SQLite settings (WAL, synchronous NORMAL), so both apps measure the same store.
+        TypeOrmModule.forRoot({ ...databaseOptionsFromUrl(`sqlite:${config.sqlitePath}`), autoLoadEntities: true, synchronize: true }),
         JwtDevicesModule.forRoot({
           secret: config.secret,
           // Longer than any run, so no token expires mid-measurement.

@@ -52,7 +52,8 @@ ${report.command}
 
 ${options.rounds} interleaved rounds of ${options.durationSeconds} s per scenario after a ${options.warmupSeconds} s warm-up each,
 ${options.connections} connections (autocannon, in the bench process); figures are medians over the rounds, latency
-as measured per response. Device table sizes: ${options.devices.map((count) => count.toLocaleString('en')).join(', ')};
+as measured per response. A ratio is the median of the per-round ratios (both scenarios measured in the
+same round), with their range in brackets. Device table sizes: ${options.devices.map((count) => count.toLocaleString('en')).join(', ')};
 databases: ${options.databases.join(', ')}; device cache off (\`JWT_DEVICES_DEVICE_CACHE_TTL=0\`).
 "failures" counts non-2xx answers (a refresh's 400 included), connection errors and timeouts.
 

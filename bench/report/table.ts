@@ -1,4 +1,5 @@
 import type { ScenarioResult } from '../rounds.js';
+import { formatPairedRatio, pairedRatio } from './paired-ratio.js';
 
 /** The results as a Markdown table, which reads as well on a terminal as in results.md. */
 export function resultsTable(results: readonly ScenarioResult[]): string {
@@ -9,7 +10,7 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
     const baseline = byId.get(scenario.baselineId);
     let ratio = 'n/a';
     if (baseline && baseline !== result) {
-      ratio = (result.requestsPerSecond / baseline.requestsPerSecond).toFixed(2);
+      ratio = formatPairedRatio(pairedRatio(result, baseline));
       // Most rows compare with their own app's /public; say so when the reference is another process.
       if (!scenario.baselineId.startsWith(`${scenario.id.split('/')[0]}/`)) ratio += ` (of ${scenario.baselineId})`;
     } else if (baseline === result) {
@@ -27,7 +28,7 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
       ratio,
     ];
   });
-  const header = ['scenario', 'app', 'id', 'req/s (median)', 'req/s per round', 'p50 ms', 'p99 ms', 'failures', 'ratio to unguarded GET'];
+  const header = ['scenario', 'app', 'id', 'req/s (median)', 'req/s per round', 'p50 ms', 'p99 ms', 'failures', 'ratio to unguarded GET (per-round range)'];
   return markdownTable(header, rows, [false, false, false, true, true, true, true, true, true]);
 }
 

@@ -3,6 +3,7 @@ import { BENCH_APP_ID } from '../apps/bench-app.js';
 import { DOCS_RECIPE_ID } from '../apps/docs-recipe.js';
 import { sampleAppId } from '../apps/sample-app.js';
 import type { ScenarioResult } from '../rounds.js';
+import { formatPairedRatio, pairedRatio } from './paired-ratio.js';
 
 export interface TargetCheck {
   target: string;
@@ -21,7 +22,7 @@ interface Target {
   needs: string;
 }
 
-/** The issue's targets, each a ratio of two scenarios of one run. */
+/** The issue's targets, each a ratio of two scenarios of one run, paired round by round. */
 export function checkTargets(results: readonly ScenarioResult[], options: BenchOptions): TargetCheck[] {
   const fewest = Math.min(...options.devices);
   const most = Math.max(...options.devices);
@@ -47,13 +48,13 @@ export function checkTargets(results: readonly ScenarioResult[], options: BenchO
     const measured = byId.get(subject);
     const baseline = byId.get(reference);
     if (!measured || !baseline || subject === reference) return { target, measured: `not measured in this run (needs ${needs})`, holds: null };
-    const ratio = measured.requestsPerSecond / baseline.requestsPerSecond;
+    const ratio = pairedRatio(measured, baseline);
     const failures = measured.failures + baseline.failures;
     return {
       target,
-      measured: `${ratio.toFixed(2)} = \`${subject}\` / \`${reference}\`${failures > 0 ? `, with ${failures} failed requests` : ''}`,
+      measured: `${formatPairedRatio(ratio)} = \`${subject}\` / \`${reference}\`${failures > 0 ? `, with ${failures} failed requests` : ''}`,
       // A figure reached by answering errors does not count.
-      holds: ratio >= atLeast && failures === 0,
+      holds: ratio.median >= atLeast && failures === 0,
     };
   });
 }

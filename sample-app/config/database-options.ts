@@ -37,8 +37,19 @@ function sqliteOptions(location: string): SqliteOptions {
   const path = location.startsWith('//') ? location.slice(2) : location;
   if (path === '') throw new Error('sqlite: needs a file path, e.g. sqlite:data/app.sqlite or sqlite::memory:');
   const database = path === ':memory:' || isAbsolute(path) ? path : resolve(path);
-  // WAL lets readers run while a write is in progress.
-  return { type: 'better-sqlite3', database, enableWAL: true };
+  return { type: 'better-sqlite3', database, enableWAL: true, prepareDatabase: tuneSqlite };
+}
+
+/**
+ * WAL lets readers run while a write is in progress. With WAL, `synchronous = NORMAL` is what
+ * SQLite's documentation recommends: a commit no longer waits for an fsync of its own (about
+ * 0.2 ms each on the benchmark machine, and a refresh commits twice), and a crash cannot corrupt
+ * the file; an OS crash or power loss may roll back the commits since the last checkpoint, a
+ * logout among them. The 64 MiB page cache keeps a large Device table's hot pages in memory.
+ */
+function tuneSqlite(database: { pragma(source: string): unknown }): void {
+  database.pragma('synchronous = NORMAL');
+  database.pragma('cache_size = -65536');
 }
 
 function parseServerUrl(url: string): URL {
