@@ -9,6 +9,8 @@ export interface Scenario {
   /** What is measured, e.g. `guarded GET /profile`. */
   label: string;
   origin: string;
+  /** The server process, whose CPU time per request the report shows beside requests/s. */
+  serverPid: number;
   request: autocannon.Request;
   /** The unguarded scenario this one's ratio is taken against: the same app's, where it has one. */
   baselineId: string;

@@ -1,4 +1,4 @@
-import type { DataSource, Logger, ObjectLiteral, QueryRunner } from 'typeorm';
+import { AbstractLogger, type DataSource, type Logger, type ObjectLiteral, type QueryRunner } from 'typeorm';
 
 const TOKEN_HASH = /\b[0-9a-f]{64}\b/g;
 export const REDACTED = '[redacted]';
@@ -36,10 +36,13 @@ function redactError(error: string | Error): string | Error {
 export function redactTokenHashesInQueryLog(dataSource: DataSource): void {
   const inner = dataSource.logger as Logger & { [REDACTING]?: true };
   if (inner[REDACTING]) return;
+  const logsQueries = queryLoggingCheck(inner);
   const redacting: Logger & { [REDACTING]: true } = {
     [REDACTING]: true,
-    logQuery: (query: string, parameters?: Parameters, runner?: QueryRunner) =>
-      inner.logQuery(query, redactParameters(parameters), runner),
+    logQuery: (query: string, parameters?: Parameters, runner?: QueryRunner) => {
+      // Every query passes here: copying and scanning its parameters only to drop them would cost each request.
+      if (logsQueries()) inner.logQuery(query, redactParameters(parameters), runner);
+    },
     logQueryError: (error: string | Error, query: string, parameters?: Parameters, runner?: QueryRunner) =>
       inner.logQueryError(redactError(error), query, redactParameters(parameters), runner),
     logQuerySlow: (time: number, query: string, parameters?: Parameters, runner?: QueryRunner) =>
@@ -49,4 +52,14 @@ export function redactTokenHashesInQueryLog(dataSource: DataSource): void {
     log: (level: 'log' | 'info' | 'warn', message: unknown, runner?: QueryRunner) => inner.log(level, message, runner),
   };
   Object.defineProperty(dataSource, 'logger', { value: redacting, configurable: true, writable: true });
+}
+
+/**
+ * Whether the logger would write a query: TypeORM's own loggers say so (the `logging` option). Any
+ * other logger, or one that overrides `logQuery`, is always handed the query, redacted.
+ */
+function queryLoggingCheck(logger: Logger): () => boolean {
+  if (!(logger instanceof AbstractLogger) || logger.logQuery !== AbstractLogger.prototype.logQuery) return () => true;
+  const enabled = logger as unknown as { isLogEnabledFor(type: 'query'): boolean };
+  return () => enabled.isLogEnabledFor('query');
 }

@@ -12,7 +12,7 @@ const LISTED_DEVICES = 5;
 
 /** The bench app (users in memory, no password hashing), for login, device list and its own unguarded route. */
 export async function startBenchApp(context: LaunchContext): Promise<Scenario[]> {
-  const { url: origin } = await launch(context, BENCH_APP_ID, [BENCH_APP_MAIN], {
+  const { server, url: origin } = await launch(context, BENCH_APP_ID, [BENCH_APP_MAIN], {
     BENCH_SQLITE_PATH: join(WORK_DIR, `${BENCH_APP_ID}.sqlite`),
     JWT_SECRET: randomBytes(32).toString('base64url'),
   });
@@ -27,6 +27,7 @@ export async function startBenchApp(context: LaunchContext): Promise<Scenario[]>
     app,
     label,
     origin,
+    serverPid: server.pid,
     request,
     baselineId,
   });

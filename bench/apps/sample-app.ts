@@ -30,7 +30,7 @@ export const sampleAppId = (database: DatabaseKind, devices: number): string => 
 export async function startSampleApp(context: LaunchContext, plan: SampleAppPlan): Promise<Scenario[]> {
   const appId = sampleAppId(plan.database, plan.devices);
   const store = await openDeviceStore(plan.database, appId, context.cleanup);
-  const { url: origin } = await launch(context, appId, ['--import', pathToFileURL(PARENT_WATCH).href, SAMPLE_APP_MAIN], {
+  const { server, url: origin } = await launch(context, appId, ['--import', pathToFileURL(PARENT_WATCH).href, SAMPLE_APP_MAIN], {
     DATABASE_URL: store.url,
     JWT_SECRET: randomBytes(32).toString('base64url'),
     THROTTLE_LIMIT: '0',
@@ -50,7 +50,7 @@ export async function startSampleApp(context: LaunchContext, plan: SampleAppPlan
   const baselineId = scenarioId(plan.baselineAppId, 'public');
   const scenarios: Scenario[] = [];
   const add = (name: string, label: string, request: Scenario['request']): void => {
-    scenarios.push({ id: scenarioId(appId, name), app, label, origin, request, baselineId });
+    scenarios.push({ id: scenarioId(appId, name), app, label, origin, serverPid: server.pid, request, baselineId });
   };
   if (plan.withPublic) add('public', 'unguarded GET /public', { method: 'GET', path: '/public' });
   add('profile', 'guarded GET /profile', { method: 'GET', path: '/profile', headers: { authorization: `Bearer ${token}` } });

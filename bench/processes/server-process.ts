@@ -57,6 +57,10 @@ export class ServerProcess {
     return { server, url };
   }
 
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   /** Sends one message and resolves with the server's next message. */
   ask<T>(message: object): Promise<T> {
     return new Promise<T>((resolve, reject) => {

@@ -24,12 +24,13 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
       `${formatRate(Math.min(...perRound))}–${formatRate(Math.max(...perRound))}`,
       result.p50Ms.toFixed(2),
       result.p99Ms.toFixed(2),
+      result.serverCpuUs === null ? 'n/a' : String(Math.round(result.serverCpuUs)),
       String(result.failures),
       ratio,
     ];
   });
-  const header = ['scenario', 'app', 'id', 'req/s (median)', 'req/s per round', 'p50 ms', 'p99 ms', 'failures', 'ratio to unguarded GET (per-round range)'];
-  return markdownTable(header, rows, [false, false, false, true, true, true, true, true, true]);
+  const header = ['scenario', 'app', 'id', 'req/s (median)', 'req/s per round', 'p50 ms', 'p99 ms', 'server CPU us/req', 'failures', 'ratio to unguarded GET (per-round range)'];
+  return markdownTable(header, rows, [false, false, false, true, true, true, true, true, true, true]);
 }
 
 export function markdownTable(header: readonly string[], rows: readonly string[][], rightAligned: readonly boolean[] = []): string {
