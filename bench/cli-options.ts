@@ -23,7 +23,7 @@ export const USAGE = `npm run bench -- [flags]
                          --devices=1000,1000000 compares both sizes in one run
   --db=sqlite[,postgres] databases of the sample app (default sqlite); postgres runs the guarded/unguarded
                          pair on a temporary database of DATABASE_URL or TEST_POSTGRES_URL
-  --rounds=3 --duration=5 --warmup=3 --connections=10
+  --rounds=8 --duration=2 --warmup=3 --connections=10
                          interleaved rounds, seconds per scenario and round, warm-up seconds, connections
   --only=a,b             only scenarios whose id contains one of these (e.g. --only=profile,refresh)
   --cpu-prof             write a .cpuprofile per server into bench/.work/profiles
@@ -66,8 +66,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
     devices: [...new Set(devices)],
     databases: [...new Set(databases)] as DatabaseKind[],
-    rounds: integer('rounds', 3, 1),
-    durationSeconds: integer('duration', 5, 1),
+    rounds: integer('rounds', 8, 1),
+    durationSeconds: integer('duration', 2, 1),
     warmupSeconds: integer('warmup', 3, 0),
     connections: integer('connections', 10, 1),
     only: list('only', ''),

@@ -14,4 +14,6 @@ export const PARENT_WATCH = join(DIST_BENCH, 'processes', 'parent-watch.js');
 export const WORK_DIR = join(REPO_ROOT, 'bench', '.work');
 export const PROFILE_DIR = join(WORK_DIR, 'profiles');
 export const RESULTS_FILE = join(REPO_ROOT, 'bench', 'results.md');
+/** Hand-written: what profiling found; results.md carries it below each run's figures. */
+export const FINDINGS_FILE = join(REPO_ROOT, 'bench', 'findings.md');
 export const MEMORY_RESULTS_FILE = join(REPO_ROOT, 'bench', 'results-memory.md');

@@ -3,10 +3,10 @@ import { startDocsRecipe } from './apps/docs-recipe.js';
 import type { LaunchContext } from './apps/launch.js';
 import { sampleAppId, startSampleApp } from './apps/sample-app.js';
 import type { BenchOptions } from './cli-options.js';
-import { RESULTS_FILE } from './paths.js';
+import { FINDINGS_FILE, RESULTS_FILE } from './paths.js';
 import { commandLine } from './report/command-line.js';
 import { loadAverage, readMachine } from './report/machine.js';
-import { targetsTable, writeResultsFile } from './report/results-file.js';
+import { readFindings, targetsTable, writeResultsFile } from './report/results-file.js';
 import { resultsTable } from './report/table.js';
 import { checkTargets } from './report/targets.js';
 import { runRounds } from './rounds.js';
@@ -40,6 +40,7 @@ export async function runThroughputBench(options: BenchOptions, context: LaunchC
     loadAtEnd: loadAverage(),
     results,
     targets,
+    findings: readFindings(FINDINGS_FILE),
   });
   console.log(`wrote ${RESULTS_FILE}`);
 }

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { BenchOptions } from '../cli-options.js';
 import type { CpuPinning } from '../cpu-pinning.js';
 import type { ScenarioResult } from '../rounds.js';
@@ -16,6 +16,12 @@ export interface RunReport {
   loadAtEnd: number;
   results: readonly ScenarioResult[];
   targets: readonly TargetCheck[];
+  /** bench/findings.md: what profiling found, carried into every results.md. */
+  findings: string;
+}
+
+export function readFindings(path: string): string {
+  return readFileSync(path, 'utf8');
 }
 
 export function writeResultsFile(path: string, report: RunReport): void {
@@ -56,6 +62,9 @@ as measured per response. A ratio is the median of the per-round ratios (both sc
 same round), with their range in brackets. Device table sizes: ${options.devices.map((count) => count.toLocaleString('en')).join(', ')};
 databases: ${options.databases.join(', ')}; device cache off (\`JWT_DEVICES_DEVICE_CACHE_TTL=0\`).
 "failures" counts non-2xx answers (a refresh's 400 included), connection errors and timeouts.
+"server CPU us/req" is the server process's user + system CPU time over the round divided by its
+answers (from /proc; a database server's own CPU, PostgreSQL's, is not in it): it moves less than
+requests/s when other work on the machine takes turns on the core.
 
 ## Results
 
@@ -64,5 +73,7 @@ ${resultsTable(report.results)}
 ## Targets
 
 ${targetsTable(report.targets)}
+
+${report.findings.trim()}
 `;
 }
