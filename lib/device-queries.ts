@@ -1,6 +1,7 @@
-import type { DataSource, QueryRunner, Repository } from 'typeorm';
+import type { DataSource, Repository } from 'typeorm';
 import { Device } from './device.entity.js';
 import { RetiredToken } from './retired-token.entity.js';
+import { statementRunnerFor, type StatementResult, type StatementRunner } from './statement-runner.js';
 
 type DeviceProperty = keyof Device;
 type ColumnMetadata = Repository<Device>['metadata']['columns'][number];
@@ -17,14 +18,8 @@ const PROPERTIES: DeviceProperty[] = [
   'lastRequestDatetime',
 ];
 
-interface QueryResultLike {
-  records?: Array<Record<string, unknown>>;
-  affected?: number;
-  raw?: unknown;
-}
-
 /** How each driver hands back the id of a plain INSERT; other drivers insert through TypeORM. */
-const INSERTED_ID: Partial<Record<string, { returning: boolean; read(result: QueryResultLike, idColumn: string): unknown }>> = {
+const INSERTED_ID: Partial<Record<string, { returning: boolean; read(result: StatementResult, idColumn: string): unknown }>> = {
   'better-sqlite3': { returning: false, read: (result) => result.raw },
   postgres: { returning: true, read: (result, idColumn) => result.records?.[0]?.[idColumn] },
   mysql: { returning: false, read: (result) => (result.raw as { insertId?: unknown } | undefined)?.insertId },
@@ -39,6 +34,7 @@ const INSERTED_ID: Partial<Record<string, { returning: boolean; read(result: Que
 export class DeviceQueries {
   private readonly repository: Repository<Device>;
   private readonly dataSource: DataSource;
+  private readonly run: StatementRunner;
   private readonly columns: Map<DeviceProperty, ColumnMetadata>;
   private readonly table: string;
   private readonly selectList: string;
@@ -47,6 +43,7 @@ export class DeviceQueries {
   constructor(repository: Repository<Device>) {
     this.repository = repository;
     this.dataSource = repository.manager.connection;
+    this.run = statementRunnerFor(this.dataSource);
     const driver = this.dataSource.driver;
     this.columns = new Map(PROPERTIES.map((property) => [property, repository.metadata.findColumnWithPropertyName(property)!]));
     this.table = repository.metadata.tablePath.split('.').map((part) => driver.escape(part)).join('.');
@@ -160,14 +157,5 @@ export class DeviceQueries {
 
   private param(index: number): string {
     return this.dataSource.driver.createParameter(`p${index}`, index);
-  }
-
-  private async run(sql: string, parameters: unknown[]): Promise<QueryResultLike> {
-    const runner: QueryRunner = this.dataSource.createQueryRunner();
-    try {
-      return (await runner.query(sql, parameters, true)) as QueryResultLike;
-    } finally {
-      await runner.release();
-    }
   }
 }

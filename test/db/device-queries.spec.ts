@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DataSource, type Logger } from 'typeorm';
+import { DeviceQueries } from '../../lib/device-queries.js';
+import { Device } from '../../lib/device.entity.js';
+import { JWT_DEVICES_ENTITIES } from '../../lib/index.js';
+import { forEachDatabase, useFreshDatabase } from '../support/databases.js';
+
+/** Every query and query error TypeORM's logger is handed. */
+class QueryLog implements Logger {
+  readonly queries: string[] = [];
+  readonly errors: string[] = [];
+  logQuery(query: string): void {
+    this.queries.push(query);
+  }
+  logQueryError(_error: string | Error, query: string): void {
+    this.errors.push(query);
+  }
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
+
+function newDevice(hash: string, at: Date): Device {
+  return Object.assign(new Device(), {
+    userId: '42',
+    permanentTokenHash: hash,
+    previousTokenHash: null,
+    rotatedAt: null,
+    name: 'Firefox on Linux',
+    details: 'device details',
+    created: at,
+    lastRequestDatetime: at,
+  });
+}
+
+const hash = (digit: string): string => digit.repeat(64);
+
+forEachDatabase((database) => {
+  describe("the module's plain-SQL statements", () => {
+    const db = useFreshDatabase(database);
+    const log = new QueryLog();
+    let dataSource: DataSource;
+    let queries: DeviceQueries;
+
+    before(async () => {
+      dataSource = new DataSource({ ...db().options, entities: JWT_DEVICES_ENTITIES, synchronize: true, logging: ['query', 'error'], logger: log });
+      await dataSource.initialize();
+      queries = new DeviceQueries(dataSource.getRepository(Device));
+    });
+
+    after(async () => {
+      if (dataSource.isInitialized) await dataSource.destroy();
+    });
+
+    it('insert stores the row and sets the id the database gave it, which the repository reads back alike', async () => {
+      const at = new Date('2026-11-26T01:02:03.456Z');
+      const first = newDevice(hash('a'), at);
+      const second = newDevice(hash('b'), at);
+      await queries.insert(first);
+      await queries.insert(second);
+      assert.ok(Number.isSafeInteger(first.id) && first.id > 0, `id ${first.id}`);
+      assert.equal(second.id > first.id, true);
+      const stored = await dataSource.getRepository(Device).findOneByOrFail({ id: second.id });
+      assert.deepEqual({ ...stored }, { ...second });
+      assert.deepEqual({ ...(await queries.findById(second.id))! }, { ...stored });
+    });
+
+    it('a statement that fails rejects, and is logged as a query error', async () => {
+      const errorsBefore = log.errors.length;
+      await assert.rejects(queries.insert(newDevice(hash('a'), new Date())), 'a second device with the same token hash was stored');
+      assert.equal(log.errors.length, errorsBefore + 1);
+      assert.match(log.errors.at(-1)!, /^INSERT INTO/i);
+      assert.equal(await dataSource.getRepository(Device).countBy({ permanentTokenHash: hash('a') }), 1);
+    });
+
+    it('statements are in the query log, as TypeORM logs its own', async () => {
+      const before = log.queries.length;
+      const device = (await dataSource.getRepository(Device).findOneByOrFail({ permanentTokenHash: hash('b') }))!;
+      const rotated = await queries.rotate(device.id, hash('b'), hash('c'), new Date());
+      assert.equal(rotated, true);
+      assert.ok(log.queries.slice(before).some((query) => /^UPDATE/i.test(query)), log.queries.slice(before).join('\n'));
+    });
+
+    it('keeps answering after the DataSource is closed and opened again', async () => {
+      const device = (await queries.findByTokenHash(hash('c')))!;
+      await dataSource.destroy();
+      await dataSource.initialize();
+      assert.deepEqual({ ...(await queries.findByTokenHash(hash('c')))! }, { ...device });
+      assert.equal(await queries.touch(device.id, new Date()), true);
+    });
+  });
+});
