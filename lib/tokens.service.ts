@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Device } from './device.entity.js';
 import { InvalidAccessTokenError } from './errors.js';
 import { signJws, verifyJws, type DecodedJws } from './jws.js';
+import { RandomPool } from './random-pool.js';
 import type { JwtClaims, JwtPayloadHandler } from './handlers/jwt-payload.handler.js';
 import type { JwtDevicesClock } from './clock.js';
 import { JWT_DEVICES_CLOCK, JWT_PAYLOAD_HANDLER } from './jwt-devices.constants.js';
@@ -21,10 +22,13 @@ const PERMANENT_TOKEN_BYTES = 32;
 /** Our tokens are 43 characters; the range admits tokens migrated from drf-jwt-devices. */
 const PERMANENT_TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,256}$/;
 export const MAX_ACCESS_TOKEN_LENGTH = 8192;
+const JTI_BYTES = 16;
 
 /** Access tokens (sign and verify) and permanent tokens (make and hash). */
 @Injectable()
 export class TokensService {
+  private readonly random = new RandomPool();
+
   constructor(
     @Inject(JWT_DEVICES_OPTIONS) private readonly options: ResolvedJwtDevicesOptions,
     @Inject(JWT_DEVICES_CLOCK) private readonly clock: JwtDevicesClock,
@@ -54,7 +58,7 @@ export class TokensService {
     const iat = this.nowSeconds();
     claims.iat = iat;
     claims.exp = iat + Math.ceil(this.options.accessTokenTtl);
-    claims.jti = randomBytes(16).toString('base64url');
+    claims.jti = this.random.base64url(JTI_BYTES);
     if (this.options.allowRefresh) claims.orig_iat = origIat ?? iat;
     if (this.options.issuer !== undefined) claims.iss = this.options.issuer;
     if (this.options.audience !== undefined) claims.aud = this.options.audience;
@@ -94,7 +98,7 @@ export class TokensService {
 
   /** A new permanent token (256 random bits, URL-safe) and the hash that is stored instead of it. */
   createPermanentToken(): IssuedPermanentToken {
-    const token = randomBytes(PERMANENT_TOKEN_BYTES).toString('base64url');
+    const token = this.random.base64url(PERMANENT_TOKEN_BYTES);
     return { token, hash: this.hashPermanentToken(token) };
   }
 
