@@ -4,6 +4,7 @@ import type { Device } from './device.entity.js';
 import { InvalidAccessTokenError } from './errors.js';
 import { signJws, verifyJws, type DecodedJws } from './jws.js';
 import { RandomPool } from './random-pool.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 import type { JwtClaims, JwtPayloadHandler } from './handlers/jwt-payload.handler.js';
 import type { JwtDevicesClock } from './clock.js';
 import { JWT_DEVICES_CLOCK, JWT_PAYLOAD_HANDLER } from './jwt-devices.constants.js';
@@ -28,6 +29,7 @@ const JTI_BYTES = 16;
 @Injectable()
 export class TokensService {
   private readonly random = new RandomPool();
+  private readonly verified = new VerifiedTokenCache();
 
   constructor(
     @Inject(JWT_DEVICES_OPTIONS) private readonly options: ResolvedJwtDevicesOptions,
@@ -70,9 +72,14 @@ export class TokensService {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_ACCESS_TOKEN_LENGTH) {
       throw new InvalidAccessTokenError('malformed');
     }
+    const cached = this.verified.get(token);
+    if (cached) return this.checkVerified(cached);
     const verified = verifyJws(token, this.options.algorithm, this.options.verificationKey);
     if (!verified) throw new InvalidAccessTokenError('signature');
-    return this.checkVerified(verified);
+    const claims = this.checkVerified(verified);
+    // Only after every check passed, so a refused token never takes a place.
+    this.verified.remember(token, verified);
+    return claims;
   }
 
   /** Checks a token whose signature is verified: no key-selecting headers, a required `exp`, no future `iat`/`nbf`, `iss`/`aud`. */

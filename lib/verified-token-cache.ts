@@ -1,0 +1,41 @@
+import type { DecodedJws } from './jws.js';
+
+const MAX_ENTRIES = 1000;
+
+/**
+ * Access tokens whose signature already checked out, so a client's next request with the same
+ * token skips the HMAC or signature check and the JSON parsing; every time and claim rule still
+ * runs on every use. Only tokens that passed every check get in, so forged tokens cannot fill
+ * it, and it holds at most 1,000 (each at most MAX_ACCESS_TOKEN_LENGTH characters). Entries are
+ * frozen: one object serves many requests.
+ */
+export class VerifiedTokenCache {
+  private readonly entries = new Map<string, DecodedJws>();
+
+  constructor(private readonly maxEntries = MAX_ENTRIES) {}
+
+  get(token: string): DecodedJws | undefined {
+    return this.entries.get(token);
+  }
+
+  /** Remembers a verified token, freezing its decoding in place. */
+  remember(token: string, decoded: DecodedJws): void {
+    if (this.entries.size >= this.maxEntries) {
+      // Map keeps insertion order, so the first key is the oldest entry.
+      this.entries.delete(this.entries.keys().next().value as string);
+    }
+    this.entries.set(token, deepFreeze(decoded));
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
