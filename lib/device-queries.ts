@@ -27,7 +27,7 @@ const INSERTED_ID: Partial<Record<string, { returning: boolean; read(result: Sta
 };
 
 /**
- * The statements of the hot requests (every authenticated request, every refresh) in plain
+ * The statements of the hot requests (every authenticated request, refresh and login) in plain
  * SQL: TypeORM's find and update builders cost more than the query itself. Values go through
  * the driver's own conversions, so rows read here equal rows read through the repository.
  */

@@ -47,7 +47,7 @@ ratios within a run, not absolute requests/s across runs or machines.
 - CPU pinning: ${report.pinning.description}
 - Load average (1 min): ${report.loadAtStart.toFixed(2)} at the start, ${report.loadAtEnd.toFixed(2)} at the end (the bench itself
   adds about 1.2: one saturated server and the load generator)${
-    report.loadAtStart > 1.5 || report.loadAtEnd > 2.5 ? ' — other work was running, so the figures are noisier than usual' : ''
+    report.loadAtStart > 1.5 || report.loadAtEnd > 2.5 ? ' — more than the bench alone accounts for, so the figures may be noisier than usual' : ''
   }
 
 ## Command
