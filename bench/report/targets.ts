@@ -47,7 +47,10 @@ export function checkTargets(results: readonly ScenarioResult[], options: BenchO
   return targets.map(({ target, subject, reference, atLeast, needs }) => {
     const measured = byId.get(subject);
     const baseline = byId.get(reference);
-    if (!measured || !baseline || subject === reference) return { target, measured: `not measured in this run (needs ${needs})`, holds: null };
+    if (!measured || !baseline || subject === reference) {
+      const why = options.only.length > 0 ? `left out by --only=${options.only.join(',')}, or needs ${needs}` : `needs ${needs}`;
+      return { target, measured: `not measured in this run (${why})`, holds: null };
+    }
     const ratio = pairedRatio(measured, baseline);
     const failures = measured.failures + baseline.failures;
     return {
