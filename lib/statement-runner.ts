@@ -26,10 +26,10 @@ interface BetterSqlite3Connection {
  * costs several times the statement. Other drivers go through TypeORM's query runner.
  */
 export function statementRunnerFor(dataSource: DataSource): StatementRunner {
-  return dataSource.driver.options.type === 'better-sqlite3' ? betterSqlite3Runner(dataSource) : queryRunnerRunner(dataSource);
+  return dataSource.driver.options.type === 'better-sqlite3' ? directToBetterSqlite3(dataSource) : viaTypeOrmQueryRunner(dataSource);
 }
 
-function queryRunnerRunner(dataSource: DataSource): StatementRunner {
+function viaTypeOrmQueryRunner(dataSource: DataSource): StatementRunner {
   return async (sql, parameters) => {
     const runner = dataSource.createQueryRunner();
     try {
@@ -41,7 +41,7 @@ function queryRunnerRunner(dataSource: DataSource): StatementRunner {
 }
 
 /** Logs as TypeORM's runner would (query, error, slow query), so `logging` shows these statements too. */
-function betterSqlite3Runner(dataSource: DataSource): StatementRunner {
+function directToBetterSqlite3(dataSource: DataSource): StatementRunner {
   let connection: BetterSqlite3Connection | undefined;
   // A fixed handful of statements, prepared once per connection (a DataSource may be destroyed and reopened).
   const statements = new Map<string, BetterSqlite3Statement>();
