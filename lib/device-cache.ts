@@ -1,12 +1,15 @@
+import { BoundedMap } from './bounded-map.js';
 import type { Device } from './device.entity.js';
 
 const MAX_ENTRIES = 10_000;
 
 /** Live devices seen recently by this process, bounded in entries, for `deviceCacheTtl`. */
 export class DeviceCache {
-  private readonly entries = new Map<number, { device: Device; expiresAt: number }>();
+  private readonly entries: BoundedMap<number, { device: Device; expiresAt: number }>;
 
-  constructor(private readonly ttlMs: number, private readonly maxEntries = MAX_ENTRIES) {}
+  constructor(private readonly ttlMs: number, maxEntries = MAX_ENTRIES) {
+    this.entries = new BoundedMap(maxEntries);
+  }
 
   get enabled(): boolean {
     return this.ttlMs > 0;
@@ -24,11 +27,6 @@ export class DeviceCache {
 
   set(device: Device, nowMs: number): void {
     if (!this.enabled) return;
-    this.entries.delete(device.id);
-    if (this.entries.size >= this.maxEntries) {
-      // Map keeps insertion order, so the first key is the oldest entry.
-      this.entries.delete(this.entries.keys().next().value as number);
-    }
     this.entries.set(device.id, { device, expiresAt: nowMs + this.ttlMs });
   }
 

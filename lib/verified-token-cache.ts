@@ -1,3 +1,4 @@
+import { BoundedMap } from './bounded-map.js';
 import type { DecodedJws } from './jws.js';
 
 const MAX_ENTRIES = 1000;
@@ -10,9 +11,11 @@ const MAX_ENTRIES = 1000;
  * frozen: one object serves many requests.
  */
 export class VerifiedTokenCache {
-  private readonly entries = new Map<string, DecodedJws>();
+  private readonly entries: BoundedMap<string, DecodedJws>;
 
-  constructor(private readonly maxEntries = MAX_ENTRIES) {}
+  constructor(maxEntries = MAX_ENTRIES) {
+    this.entries = new BoundedMap(maxEntries);
+  }
 
   get(token: string): DecodedJws | undefined {
     return this.entries.get(token);
@@ -20,10 +23,6 @@ export class VerifiedTokenCache {
 
   /** Remembers a verified token, freezing its decoding in place. */
   remember(token: string, decoded: DecodedJws): void {
-    if (this.entries.size >= this.maxEntries) {
-      // Map keeps insertion order, so the first key is the oldest entry.
-      this.entries.delete(this.entries.keys().next().value as string);
-    }
     this.entries.set(token, deepFreeze(decoded));
   }
 
