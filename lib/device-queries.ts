@@ -18,13 +18,22 @@ const PROPERTIES: DeviceProperty[] = [
   'lastRequestDatetime',
 ];
 
+const INSERTED_PROPERTIES = PROPERTIES.filter((property) => property !== 'id');
+
+interface InsertedId {
+  returning: boolean;
+  read(result: StatementResult, idColumn: string): unknown;
+}
+
 /** How each driver hands back the id of a plain INSERT; other drivers insert through TypeORM. */
-const INSERTED_ID: Partial<Record<string, { returning: boolean; read(result: StatementResult, idColumn: string): unknown }>> = {
+const INSERTED_ID: Partial<Record<string, InsertedId>> = {
   'better-sqlite3': { returning: false, read: (result) => result.raw },
   postgres: { returning: true, read: (result, idColumn) => result.records?.[0]?.[idColumn] },
   mysql: { returning: false, read: (result) => (result.raw as { insertId?: unknown } | undefined)?.insertId },
   mariadb: { returning: false, read: (result) => (result.raw as { insertId?: unknown } | undefined)?.insertId },
 };
+
+type Statements = Record<'byId' | 'byTokenHash' | 'byPreviousTokenHash' | 'insert' | 'rotate' | 'touch' | 'retire' | 'findRetired', string>;
 
 /**
  * The statements of the hot requests (every authenticated request, refresh and login) in plain
@@ -36,102 +45,108 @@ export class DeviceQueries {
   private readonly dataSource: DataSource;
   private readonly run: StatementRunner;
   private readonly columns: Map<DeviceProperty, ColumnMetadata>;
-  private readonly table: string;
-  private readonly selectList: string;
-  private readonly retired: { table: string; hash: string; deviceId: string; retiredAt: ColumnMetadata };
+  private readonly retiredAt: ColumnMetadata;
+  private readonly insertedId: InsertedId | undefined;
+  /** Every statement's SQL, built once: the requests that run them are the hot ones. */
+  private readonly sql: Statements;
 
   constructor(repository: Repository<Device>) {
     this.repository = repository;
     this.dataSource = repository.manager.connection;
     this.run = statementRunnerFor(this.dataSource);
-    const driver = this.dataSource.driver;
     this.columns = new Map(PROPERTIES.map((property) => [property, repository.metadata.findColumnWithPropertyName(property)!]));
-    this.table = repository.metadata.tablePath.split('.').map((part) => driver.escape(part)).join('.');
-    this.selectList = PROPERTIES.map((property) => this.column(property)).join(', ');
-    const retired = this.dataSource.getMetadata(RetiredToken);
-    const retiredColumn = (property: keyof RetiredToken) => retired.findColumnWithPropertyName(property)!;
-    this.retired = {
-      table: retired.tablePath.split('.').map((part) => driver.escape(part)).join('.'),
-      hash: driver.escape(retiredColumn('tokenHash').databaseName),
-      deviceId: driver.escape(retiredColumn('deviceId').databaseName),
-      retiredAt: retiredColumn('retiredAt'),
-    };
+    this.retiredAt = this.dataSource.getMetadata(RetiredToken).findColumnWithPropertyName('retiredAt')!;
+    this.insertedId = INSERTED_ID[this.dataSource.driver.options.type];
+    this.sql = this.statements(repository);
   }
 
   /** Inserts a new device and sets its id. */
   async insert(device: Device): Promise<void> {
-    const insertedId = INSERTED_ID[this.dataSource.driver.options.type];
-    if (!insertedId) {
+    if (!this.insertedId) {
       await this.repository.insert(device);
       return;
     }
-    const properties = PROPERTIES.filter((property) => property !== 'id');
-    const idColumn = this.columns.get('id')!.databaseName;
-    const sql =
-      `INSERT INTO ${this.table} (${properties.map((property) => this.column(property)).join(', ')}) ` +
-      `VALUES (${properties.map((_, index) => this.param(index)).join(', ')})` +
-      (insertedId.returning ? ` RETURNING ${this.dataSource.driver.escape(idColumn)}` : '');
-    const result = await this.run(sql, properties.map((property) => this.toDatabase(property, device[property])));
-    const id = Number(insertedId.read(result, idColumn));
+    const result = await this.run(this.sql.insert, INSERTED_PROPERTIES.map((property) => this.toDatabase(property, device[property])));
+    const id = Number(this.insertedId.read(result, this.columns.get('id')!.databaseName));
     if (!Number.isSafeInteger(id) || id < 1) throw new Error('the database answered an INSERT without the new device id');
     device.id = id;
   }
 
   /** Remembers a rotated-away token hash, so its later use is recognised as reuse. */
   async retire(deviceId: number, hash: string, now: Date): Promise<void> {
-    const { table, hash: hashColumn, deviceId: deviceColumn, retiredAt } = this.retired;
-    const sql =
-      `INSERT INTO ${table} (${hashColumn}, ${deviceColumn}, ${this.dataSource.driver.escape(retiredAt.databaseName)}) ` +
-      `VALUES (${this.param(0)}, ${this.param(1)}, ${this.param(2)})`;
-    await this.run(sql, [hash, deviceId, this.dataSource.driver.preparePersistentValue(now, retiredAt)]);
+    await this.run(this.sql.retire, [hash, deviceId, this.dataSource.driver.preparePersistentValue(now, this.retiredAt)]);
   }
 
   /** The device a rotated-away token belonged to, and when it was retired, if it was. */
   async findRetired(hash: string): Promise<{ deviceId: number; retiredAt: Date } | null> {
-    const { table, hash: hashColumn, deviceId, retiredAt } = this.retired;
-    const retiredAtColumn = this.dataSource.driver.escape(retiredAt.databaseName);
-    const sql = `SELECT ${deviceId} AS device_id, ${retiredAtColumn} AS retired_at FROM ${table} WHERE ${hashColumn} = ${this.param(0)}`;
-    const { records = [] } = await this.run(sql, [hash]);
+    const { records = [] } = await this.run(this.sql.findRetired, [hash]);
     if (records.length === 0) return null;
     return {
       deviceId: Number(records[0].device_id),
-      retiredAt: this.dataSource.driver.prepareHydratedValue(records[0].retired_at, retiredAt) as Date,
+      retiredAt: this.dataSource.driver.prepareHydratedValue(records[0].retired_at, this.retiredAt) as Date,
     };
   }
 
   findById(id: number): Promise<Device | null> {
-    return this.selectOne('id', id);
+    return this.selectOne(this.sql.byId, id);
   }
 
   findByTokenHash(hash: string): Promise<Device | null> {
-    return this.selectOne('permanentTokenHash', hash);
+    return this.selectOne(this.sql.byTokenHash, hash);
   }
 
   findByPreviousTokenHash(hash: string): Promise<Device | null> {
-    return this.selectOne('previousTokenHash', hash);
+    return this.selectOne(this.sql.byPreviousTokenHash, hash);
   }
 
   /** One conditional update: only a caller that presents the current hash can rotate it. */
   async rotate(id: number, presentedHash: string, nextHash: string, now: Date): Promise<boolean> {
-    const sql =
-      `UPDATE ${this.table} SET ${this.column('permanentTokenHash')} = ${this.param(0)}, ` +
-      `${this.column('previousTokenHash')} = ${this.param(1)}, ${this.column('rotatedAt')} = ${this.param(2)}, ` +
-      `${this.column('lastRequestDatetime')} = ${this.param(3)} ` +
-      `WHERE ${this.column('id')} = ${this.param(4)} AND ${this.column('permanentTokenHash')} = ${this.param(5)}`;
     const when = this.toDatabase('rotatedAt', now);
-    const result = await this.run(sql, [nextHash, presentedHash, when, this.toDatabase('lastRequestDatetime', now), id, presentedHash]);
+    const result = await this.run(this.sql.rotate, [nextHash, presentedHash, when, this.toDatabase('lastRequestDatetime', now), id, presentedHash]);
     return result.affected === 1;
   }
 
   /** Records a refresh without rotation; false when the device is gone. */
   async touch(id: number, now: Date): Promise<boolean> {
-    const sql = `UPDATE ${this.table} SET ${this.column('lastRequestDatetime')} = ${this.param(0)} WHERE ${this.column('id')} = ${this.param(1)}`;
-    const result = await this.run(sql, [this.toDatabase('lastRequestDatetime', now), id]);
+    const result = await this.run(this.sql.touch, [this.toDatabase('lastRequestDatetime', now), id]);
     return result.affected === 1;
   }
 
-  private async selectOne(property: DeviceProperty, value: unknown): Promise<Device | null> {
-    const sql = `SELECT ${this.selectList} FROM ${this.table} WHERE ${this.column(property)} = ${this.param(0)}`;
+  private statements(repository: Repository<Device>): Statements {
+    const driver = this.dataSource.driver;
+    const tableName = (tablePath: string) => tablePath.split('.').map((part) => driver.escape(part)).join('.');
+    const column = (property: DeviceProperty) => driver.escape(this.columns.get(property)!.databaseName);
+    const param = (index: number) => driver.createParameter(`p${index}`, index);
+    const table = tableName(repository.metadata.tablePath);
+    const select = (property: DeviceProperty) =>
+      `SELECT ${PROPERTIES.map(column).join(', ')} FROM ${table} WHERE ${column(property)} = ${param(0)}`;
+    const retired = this.dataSource.getMetadata(RetiredToken);
+    const retiredColumn = (property: keyof RetiredToken) => driver.escape(retired.findColumnWithPropertyName(property)!.databaseName);
+    const retiredTable = tableName(retired.tablePath);
+    return {
+      byId: select('id'),
+      byTokenHash: select('permanentTokenHash'),
+      byPreviousTokenHash: select('previousTokenHash'),
+      insert:
+        `INSERT INTO ${table} (${INSERTED_PROPERTIES.map(column).join(', ')}) ` +
+        `VALUES (${INSERTED_PROPERTIES.map((_, index) => param(index)).join(', ')})` +
+        (this.insertedId?.returning ? ` RETURNING ${column('id')}` : ''),
+      rotate:
+        `UPDATE ${table} SET ${column('permanentTokenHash')} = ${param(0)}, ` +
+        `${column('previousTokenHash')} = ${param(1)}, ${column('rotatedAt')} = ${param(2)}, ` +
+        `${column('lastRequestDatetime')} = ${param(3)} ` +
+        `WHERE ${column('id')} = ${param(4)} AND ${column('permanentTokenHash')} = ${param(5)}`,
+      touch: `UPDATE ${table} SET ${column('lastRequestDatetime')} = ${param(0)} WHERE ${column('id')} = ${param(1)}`,
+      retire:
+        `INSERT INTO ${retiredTable} (${retiredColumn('tokenHash')}, ${retiredColumn('deviceId')}, ${retiredColumn('retiredAt')}) ` +
+        `VALUES (${param(0)}, ${param(1)}, ${param(2)})`,
+      findRetired:
+        `SELECT ${retiredColumn('deviceId')} AS device_id, ${retiredColumn('retiredAt')} AS retired_at ` +
+        `FROM ${retiredTable} WHERE ${retiredColumn('tokenHash')} = ${param(0)}`,
+    };
+  }
+
+  private async selectOne(sql: string, value: unknown): Promise<Device | null> {
     const { records = [] } = await this.run(sql, [value]);
     return records.length === 0 ? null : this.hydrate(records[0]);
   }
@@ -149,13 +164,5 @@ export class DeviceQueries {
 
   private toDatabase(property: DeviceProperty, value: unknown): unknown {
     return this.dataSource.driver.preparePersistentValue(value, this.columns.get(property)!);
-  }
-
-  private column(property: DeviceProperty): string {
-    return this.dataSource.driver.escape(this.columns.get(property)!.databaseName);
-  }
-
-  private param(index: number): string {
-    return this.dataSource.driver.createParameter(`p${index}`, index);
   }
 }

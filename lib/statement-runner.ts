@@ -71,7 +71,10 @@ function directToBetterSqlite3(dataSource: DataSource): StatementRunner {
       dataSource.logger.logQueryError(error instanceof Error ? error : String(error), sql, parameters);
       throw error;
     }
-    if (slowAfterMs && Date.now() - startedAt > slowAfterMs) dataSource.logger.logQuerySlow(Date.now() - startedAt, sql, parameters);
+    if (slowAfterMs) {
+      const tookMs = Date.now() - startedAt;
+      if (tookMs > slowAfterMs) dataSource.logger.logQuerySlow(tookMs, sql, parameters);
+    }
     return result;
   };
 }
