@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { request } from '../support/http.js';
+import { waitUntilListening } from '../support/listening-process.js';
 import { CONSUMER_APP_EXTRA_PACKAGES, CONSUMER_APP_FILES, CONSUMER_APP_USER } from './consumer-app.js';
 import { installedVersion, readRepoPackageJson, REPO_ROOT, requiredPeers } from './repo-package.js';
 
 const NPM_AVAILABLE = spawnSync('npm', ['--version'], { stdio: 'ignore' }).status === 0;
 const TSC = join(REPO_ROOT, 'node_modules', '.bin', 'tsc');
 const SQLITE_ADDON = join('node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
-const READY = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/m;
 const MAX_OUTPUT = 4_000;
 
 interface CommandResult {
@@ -156,23 +156,7 @@ describe('the packed package, installed into a fresh app outside the repository'
     assert.ok(compiled, 'not compiled: the build failed above');
     const child = spawn(process.execPath, ['dist/main.js'], { cwd: join(work, 'app'), env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     app = child;
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the app did not listen within 20 s:\n${output}`)), 20_000);
-      child.stdout.on('data', () => {
-        const match = READY.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
-      });
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the app exited with ${code}:\n${output}`));
-      });
-    });
+    const { url } = await waitUntilListening(child, 'the consumer app', 20_000);
 
     const refused = await request(url, { method: 'GET', path: '/me' });
     assert.equal(refused.status, 401, refused.text);
