@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger, ValidationPipe, type INestApplication, type NestApplicationOptions } from '@nestjs/common';
 import { AppModule } from './app.module.js';
 import { loadConfig, type Env, type SampleAppConfig } from './config.js';
+import { BodyShapePipe } from './http/body-shape.pipe.js';
 import { createNestApp, initNestApp } from './http/nest-app-factory.js';
 import { serveOpenApiDocument } from './openapi.js';
 
@@ -22,7 +23,8 @@ export async function createSampleApp(env: Env = process.env, options: SampleApp
   if (config.usesDevelopmentSecret) warnAboutDevelopmentSecret();
   // abortOnError: false, so a boot failure (database down, bad option) is thrown to the caller, not process.abort().
   const app = await createNestApp(AppModule.forRoot(config), config.httpAdapter, { abortOnError: false, ...options });
-  app.useGlobalPipes(new ValidationPipe());
+  // The set-up the NestJS docs recommend; BodyShapePipe first, so ValidationPipe only sees bodies it can walk.
+  app.useGlobalPipes(new BodyShapePipe(), new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
   serveOpenApiDocument(app);
   await initNestApp(app, config.httpAdapter);

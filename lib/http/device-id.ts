@@ -1,4 +1,4 @@
-import { BadRequestException, createParamDecorator, NotFoundException, type ExecutionContext, type PipeTransform } from '@nestjs/common';
+import { BadRequestException, createParamDecorator, NotFoundException, type ExecutionContext } from '@nestjs/common';
 import { DEVICE_ID_HEADER } from '../jwt-devices.constants.js';
 import { readSingleHeader } from './request-headers.js';
 
@@ -22,11 +22,14 @@ export const DeviceIdHeader = createParamDecorator((_: unknown, context: Executi
   return id;
 });
 
-/** `:id` of `/devices/:id`; anything but a canonical id names no device, so 404. */
-export class DeviceIdParamPipe implements PipeTransform<string, number> {
-  transform(value: string): number {
-    const id = parseDeviceId(value);
-    if (id === null) throw new NotFoundException(DEVICE_NOT_FOUND_MESSAGE);
-    return id;
-  }
-}
+/**
+ * `:id` of `/devices/:id`, read from the raw route params; anything but a canonical id names no
+ * device, so 404. A custom decorator rather than `@Param`: a global `ValidationPipe({ transform: true })`
+ * would turn `'05'` into 5 before any pipe of ours saw the text.
+ */
+export const DeviceIdParam = createParamDecorator((_: unknown, context: ExecutionContext): number => {
+  const params = context.switchToHttp().getRequest<{ params?: Record<string, unknown> }>().params;
+  const id = parseDeviceId(params?.id);
+  if (id === null) throw new NotFoundException(DEVICE_NOT_FOUND_MESSAGE);
+  return id;
+});

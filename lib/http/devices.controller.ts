@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, NotFoundException, Post, UseFilters, UseGuards } from '@nestjs/common';
 import { CurrentDevice } from '../auth/current-device.decorator.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { JwtDevicesAuthGuard } from '../auth/jwt-devices-auth.guard.js';
@@ -6,11 +6,11 @@ import type { Device } from '../device.entity.js';
 import { DevicesService } from '../devices.service.js';
 import { JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
 import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
-import { DEVICE_NOT_FOUND_MESSAGE, DeviceIdHeader, DeviceIdParamPipe } from './device-id.js';
+import { DEVICE_NOT_FOUND_MESSAGE, DeviceIdHeader, DeviceIdParam } from './device-id.js';
 import { type DeviceView, toDeviceView } from './device.view.js';
 import { JwtDevicesErrorsFilter } from './jwt-devices-errors.filter.js';
 
-/** The caller's devices: list, log one out, log out all others. */
+/** The caller's devices: list, log one out, log out all others. Parameter types emit `Object` or `Number`, which an app's global ValidationPipe passes through. */
 @Controller()
 @UseFilters(JwtDevicesErrorsFilter)
 @UseGuards(JwtDevicesAuthGuard)
@@ -35,7 +35,7 @@ export class DevicesController {
 
   @Delete('devices/:id')
   @HttpCode(204)
-  async remove(@CurrentUser() user: JwtDevicesUser, @Param('id', DeviceIdParamPipe) deviceId: number): Promise<void> {
+  async remove(@CurrentUser() user: JwtDevicesUser, @DeviceIdParam() deviceId: number): Promise<void> {
     await this.revokeOwn(user, deviceId);
   }
 

@@ -1,11 +1,13 @@
 import {
   BadRequestException,
+  ConflictException,
   HttpException,
   Logger,
   ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
 import {
+  DeviceLimitRaceError,
   InvalidAccessTokenError,
   InvalidCredentialsError,
   InvalidPermanentTokenError,
@@ -38,6 +40,7 @@ export function toHttpError(error: unknown, accessTokenFailure: 'unauthorized' |
   if (error instanceof InvalidPermanentTokenError) {
     return { exception: new BadRequestException(INVALID_PERMANENT_TOKEN_MESSAGE), headers: {} };
   }
+  if (error instanceof DeviceLimitRaceError) return { exception: new ConflictException(error.message), headers: {} };
   if (error instanceof InvalidCredentialsError || error instanceof TokenRefreshError) {
     return { exception: new BadRequestException(error.message), headers: {} };
   }

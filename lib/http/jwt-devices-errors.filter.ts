@@ -1,6 +1,7 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import {
+  DeviceLimitRaceError,
   InvalidAccessTokenError,
   InvalidCredentialsError,
   InvalidPermanentTokenError,
@@ -10,7 +11,7 @@ import {
 import { setResponseHeaders, toHttpError } from './http-errors.js';
 
 /** Answers the module's typed errors on its own routes, through the same mapping the guards use. */
-@Catch(JwtDevicesUnavailableError, InvalidPermanentTokenError, InvalidAccessTokenError, InvalidCredentialsError, TokenRefreshError)
+@Catch(DeviceLimitRaceError, JwtDevicesUnavailableError, InvalidPermanentTokenError, InvalidAccessTokenError, InvalidCredentialsError, TokenRefreshError)
 export class JwtDevicesErrorsFilter implements ExceptionFilter {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 

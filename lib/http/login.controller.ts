@@ -10,9 +10,9 @@ import { SessionsService, type SessionResult } from '../sessions.service.js';
 import { setAuthCookie } from './auth-cookie.js';
 import { JwtDevicesErrorsFilter } from './jwt-devices-errors.filter.js';
 import { LoginBodyPipe } from './login-body.pipe.js';
-import type { LoginDto } from './login.dto.js';
+import type { LoginCredentials } from './login.dto.js';
 
-/** `POST /auth-token` and `POST /device-refresh-token`. */
+/** `POST /auth-token` and `POST /device-refresh-token`. Parameter types are interfaces or `Readonly<…>`, which emit `Object`, so an app's global ValidationPipe passes them through. */
 @Controller()
 @UseFilters(JwtDevicesErrorsFilter)
 export class LoginController {
@@ -24,7 +24,7 @@ export class LoginController {
   @Post('auth-token')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  async login(@Body(LoginBodyPipe) body: LoginDto, @Req() request: unknown, @Res({ passthrough: true }) response: unknown): Promise<object> {
+  async login(@Body(LoginBodyPipe) body: LoginCredentials, @Req() request: unknown, @Res({ passthrough: true }) response: unknown): Promise<object> {
     return this.answer(await this.sessions.login(body.username, body.password, request), request, response);
   }
 
@@ -35,7 +35,7 @@ export class LoginController {
   @UseGuards(PermanentTokenGuard)
   async refresh(
     @CurrentUser() user: JwtDevicesUser,
-    @CurrentDevice() device: Device,
+    @CurrentDevice() device: Readonly<Device>,
     @Req() request: unknown,
     @Res({ passthrough: true }) response: unknown,
   ): Promise<object> {

@@ -1,10 +1,10 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import { validateBody } from './body-validation.js';
-import { TokenDto } from './token.dto.js';
+import { TokenDto, type AccessTokenBody } from './token.dto.js';
 
 @Injectable()
-export class TokenBodyPipe implements PipeTransform<unknown, Promise<TokenDto>> {
-  transform(body: unknown): Promise<TokenDto> {
+export class TokenBodyPipe implements PipeTransform<unknown, Promise<AccessTokenBody>> {
+  transform(body: unknown): Promise<AccessTokenBody> {
     return validateBody(TokenDto, body, { token: 'token' });
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Header, HttpCode, Post, UseFilters } from '@nestjs/co
 import { SessionsService } from '../sessions.service.js';
 import { JwtDevicesErrorsFilter } from './jwt-devices-errors.filter.js';
 import { TokenBodyPipe } from './token-body.pipe.js';
-import type { TokenDto } from './token.dto.js';
+import type { AccessTokenBody } from './token.dto.js';
 
 /** djangorestframework-jwt's `/auth-token/refresh` and `/auth-token/verify`. */
 @Controller()
@@ -13,14 +13,14 @@ export class TokenRefreshController {
   @Post('auth-token/refresh')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  refresh(@Body(TokenBodyPipe) body: TokenDto): Promise<{ token: string }> {
+  refresh(@Body(TokenBodyPipe) body: AccessTokenBody): Promise<{ token: string }> {
     return this.sessions.refreshAccessToken(body.token);
   }
 
   @Post('auth-token/verify')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  verify(@Body(TokenBodyPipe) body: TokenDto): Promise<{ token: string }> {
+  verify(@Body(TokenBodyPipe) body: AccessTokenBody): Promise<{ token: string }> {
     return this.sessions.verifyAccessToken(body.token);
   }
 }

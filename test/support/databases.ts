@@ -1,10 +1,18 @@
 import { after, before, describe } from 'node:test';
+import type { ValidationPipeOptions } from '@nestjs/common';
+import { strictestPipe } from './global-pipes.js';
 import { mysqlDatabase } from './mysql-database.js';
 import { postgresDatabase } from './postgres-database.js';
 import { sqliteDatabase } from './sqlite-database.js';
 import type { AdapterName, CreatedDatabase, TestDatabase } from './test-database.js';
 
 export const ADAPTERS: AdapterName[] = ['express', 'fastify'];
+
+/** Each adapter's leg of forEachServer: Express with no global pipe, Fastify under the strictest ValidationPipe an app can install. */
+const SERVER_LEGS: ReadonlyArray<{ adapter: AdapterName; globalPipe?: ValidationPipeOptions; label: string }> = [
+  { adapter: 'express', label: 'express' },
+  { adapter: 'fastify', globalPipe: strictestPipe(), label: 'fastify · strict ValidationPipe' },
+];
 
 export type { AdapterName, CreatedDatabase, DatabaseName, TestDatabase, TestDataSourceOptions } from './test-database.js';
 
@@ -25,13 +33,15 @@ export function forEachDatabase(suite: (database: TestDatabase) => void): void {
 
 /**
  * Declares an HTTP suite once per database and per adapter (as @nestjs/throttler's e2e suites
- * do), inside `describe('[sqlite · express]')` and so on; TestApp picks the adapter up.
+ * do), inside `describe('[sqlite · express]')` and so on; TestApp picks the adapter and global pipe
+ * up. The Fastify leg runs under an app-wide strict ValidationPipe, so every suite also proves the
+ * module ignores it; test/e2e/global-pipes.e2e.spec.ts covers each pipe set-up on both adapters.
  */
 export function forEachServer(suite: (database: TestDatabase) => void): void {
   for (const database of testDatabases()) {
-    for (const adapter of ADAPTERS) {
-      const target: TestDatabase = { name: database.name, create: async () => ({ ...(await database.create()), adapter }) };
-      describe(`[${database.name} · ${adapter}]`, () => suite(target));
+    for (const { adapter, globalPipe, label } of SERVER_LEGS) {
+      const target: TestDatabase = { name: database.name, create: async () => ({ ...(await database.create()), adapter, globalPipe }) };
+      describe(`[${database.name} · ${label}]`, () => suite(target));
     }
   }
 }

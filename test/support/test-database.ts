@@ -1,3 +1,4 @@
+import type { ValidationPipeOptions } from '@nestjs/common';
 import type { DataSourceOptions } from 'typeorm';
 
 export type DatabaseName = 'sqlite' | 'postgres' | 'mariadb';
@@ -11,6 +12,8 @@ export interface CreatedDatabase {
   options: TestDataSourceOptions;
   /** The HTTP adapter a suite declared with forEachServer runs on; TestApp uses it by default. */
   adapter?: AdapterName;
+  /** The app-wide ValidationPipe a suite declared with forEachServer runs under; none when undefined. */
+  globalPipe?: ValidationPipeOptions;
   /** Deletes the database; destroy every DataSource on it first. Safe to call twice. */
   drop(): Promise<void>;
 }
