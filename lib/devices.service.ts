@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { In, LessThan, Not, type Repository } from 'typeorm';
+import { In, LessThan, type Repository } from 'typeorm';
 import type { JwtDevicesClock } from './clock.js';
 import { DeviceCache } from './device-cache.js';
 import { DeviceQueries } from './device-queries.js';
 import { DEVICE_DETAILS_LENGTH, DEVICE_NAME_LENGTH, Device } from './device.entity.js';
 import { RetiredToken } from './retired-token.entity.js';
-import { InvalidPermanentTokenError, JwtDevicesUnavailableError } from './errors.js';
+import { DeviceLimitRaceError, InvalidPermanentTokenError, JwtDevicesUnavailableError } from './errors.js';
 import type { DeviceDescription } from './handlers/device-details.handler.js';
 import { JWT_DEVICES_CLOCK } from './jwt-devices.constants.js';
 import { DEVICE_REPOSITORY, JWT_DEVICES_OPTIONS } from './jwt-devices.internal-constants.js';
@@ -71,16 +71,20 @@ export class DevicesService {
     return { device, permanentToken: token };
   }
 
-  private async enforceDeviceLimit(kept: Device): Promise<void> {
+  /**
+   * Keeps the user's `maxDevicesPerUser` most recently used devices. Every login ranks them the same way
+   * (last request, then id, newest first), so concurrent logins agree on who stays and the newest always
+   * does; a login whose own device lost that ranking is refused rather than answered with a dead device.
+   */
+  private async enforceDeviceLimit(created: Device): Promise<void> {
     const newestFirst = await this.db(() =>
-      this.devices.find({
-        select: { id: true },
-        where: { userId: kept.userId, id: Not(kept.id) },
-        order: { lastRequestDatetime: 'DESC', id: 'DESC' },
-      }),
+      this.devices.find({ select: { id: true }, where: { userId: created.userId }, order: { lastRequestDatetime: 'DESC', id: 'DESC' } }),
     );
-    const surplus = newestFirst.slice(this.options.maxDevicesPerUser! - 1).map(({ id }) => id);
+    const surplus = newestFirst.slice(this.options.maxDevicesPerUser).map(({ id }) => id);
     if (surplus.length > 0) await this.deleteIds(surplus);
+    if (surplus.includes(created.id) || !(await this.db(() => this.queries.findById(created.id)))) {
+      throw new DeviceLimitRaceError();
+    }
   }
 
   /** The live device a permanent token opens; a rotated-away token shown after the grace period revokes it. */

@@ -45,3 +45,11 @@ export class InvalidCredentialsError extends Error {
     this.name = 'InvalidCredentialsError';
   }
 }
+
+/** A login whose new device was pushed out at once by newer concurrent logins of the same user over `maxDevicesPerUser`. */
+export class DeviceLimitRaceError extends Error {
+  constructor() {
+    super('Newer logins of this account took every device slot; log in again.');
+    this.name = 'DeviceLimitRaceError';
+  }
+}

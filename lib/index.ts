@@ -56,6 +56,7 @@ export {
   type JwtUsernameReader,
 } from './handlers/claims-readers.js';
 export {
+  DeviceLimitRaceError,
   InvalidAccessTokenError,
   InvalidCredentialsError,
   InvalidPermanentTokenError,

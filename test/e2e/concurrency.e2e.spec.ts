@@ -181,4 +181,41 @@ forEachServer((database) => {
       assert.equal((await refresh(app, login.permanent_token)).status, 200);
     });
   });
+
+  for (const cap of [1, 2]) {
+    describe(`concurrent logins of one user over maxDevicesPerUser: ${cap}`, () => {
+      const db = useFreshDatabase(database);
+      let app: TestApp;
+      before(async () => {
+        app = await TestApp.start(db(), { module: { maxDevicesPerUser: cap } });
+      });
+      after(() => app.close());
+
+      it(`keeps the cap, and every login answered 200 has a device that works; the others get 409`, async () => {
+        for (let round = 0; round < ROUNDS; round++) {
+          const username = `racer-${round}`;
+          const user = app.users.add(username, 'racer-password');
+          const logins = await Promise.all(
+            Array.from({ length: RACERS }, () => app.request<LoginBody>({ method: 'POST', path: '/auth-token', body: { username, password: 'racer-password' } })),
+          );
+          assertNo5xx(logins);
+          const answered = logins.filter(({ status }) => status === 200).map(({ json }) => json!);
+          for (const refused of logins.filter(({ status }) => status !== 200)) {
+            assert.equal(refused.status, 409, refused.text);
+            assert.deepEqual(refused.json, { statusCode: 409, message: 'Newer logins of this account took every device slot; log in again.', error: 'Conflict' });
+          }
+          const rows = (await app.devices()).filter(({ userId }) => userId === String(user.id));
+          assert.ok(answered.length >= 1, 'the newest login always keeps its device');
+          assert.equal(rows.length, Math.min(cap, answered.length), `round ${round}: ${rows.length} devices for a cap of ${cap}`);
+          // Logins answered early may have been evicted by later ones since, as sequential logins would be; the rows left are all answered ones.
+          const answeredIds = new Set(answered.map(({ device_id }) => device_id));
+          for (const row of rows) assert.ok(answeredIds.has(row.id), `device ${row.id} was never handed to a client`);
+          for (const login of answered.filter(({ device_id }) => rows.some(({ id }) => id === device_id))) {
+            assert.equal((await profile(app, login.token)).status, 200);
+            assert.equal((await refresh(app, login.permanent_token)).status, 200);
+          }
+        }
+      });
+    });
+  }
 });
