@@ -3,17 +3,19 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { closesFence, documentationFiles, FENCE, REPO_ROOT } from './documentation-files.js';
 
 /**
- * Every ```ts / ```typescript block of README.md must compile against the built package.
+ * Every ```ts / ```typescript block of README.md, SECURITY.md and docs/*.md must compile against
+ * the built package.
  *
  * Each block becomes its own file under test/docs/.samples/ (git-ignored; TypeScript's `**`
- * globs skip dot-folders, so the repository's own build never picks it up). A block whose first
- * line is a path comment (`// src/app.module.ts`, optionally followed by a note in parentheses)
- * is written to that path, so blocks can import one another as the README shows
- * (`./users.service.js`); when a path is already taken, the block gets a numbered sibling
- * (`src/app.module.2.ts`). Other blocks become `sample-NN.ts`. A block preceded by
+ * globs skip dot-folders, so the repository's own build never picks it up). All files' blocks
+ * form one project, README.md's first, so a sample in docs/ may import the README's
+ * (`./users.service.js`). A block whose first line is a path comment (`// src/app.module.ts`,
+ * optionally followed by a note in parentheses) is written to that path, so blocks can import
+ * one another as the documents show; when a path is already taken, the block gets a numbered
+ * sibling (`src/app.module.2.ts`). Other blocks become `sample-NN.ts`. A block preceded by
  * `<!-- fragment -->` (blank lines between are allowed) is deliberately incomplete and skipped.
  *
  * The samples import `nestjs-jwt-devices` by name: no package.json sits between them and the
@@ -21,17 +23,17 @@ import { fileURLToPath } from 'node:url';
  * of package.json to dist/lib, which the build produced before the tests run.
  */
 
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const README = join(REPO_ROOT, 'README.md');
 const SAMPLES_DIR = join(REPO_ROOT, 'test', 'docs', '.samples');
 const TSC = join(REPO_ROOT, 'node_modules', '.bin', 'tsc');
 const BUILT_TYPES = join(REPO_ROOT, 'dist', 'lib', 'index.d.ts');
 const FRAGMENT_MARKER = '<!-- fragment -->';
-/** Fragments are for the odd sketch; a README that needs more has samples that should compile. */
+/** Fragments are for the odd sketch; documents that need more have samples that should compile. */
 const MAX_FRAGMENTS = 3;
 
 export interface ReadmeBlock {
-  /** 1-based line of the block's first code line in README.md. */
+  /** The Markdown file it comes from, relative to the repository root. */
+  source: string;
+  /** 1-based line of the block's first code line in its Markdown file. */
   line: number;
   code: string;
   fragment: boolean;
@@ -42,8 +44,8 @@ export interface Sample extends ReadmeBlock {
   file: string;
 }
 
-/** The ```ts and ```typescript blocks of a Markdown text, in order, and stray fragment markers. */
-export function extractTypeScriptBlocks(markdown: string): { blocks: ReadmeBlock[]; strayMarkers: number[] } {
+/** The ```ts and ```typescript blocks of a Markdown text, in order, and the lines of stray fragment markers. */
+export function extractTypeScriptBlocks(markdown: string, source = 'README.md'): { blocks: ReadmeBlock[]; strayMarkers: number[] } {
   const lines = markdown.split(/\r?\n/);
   const blocks: ReadmeBlock[] = [];
   const strayMarkers: number[] = [];
@@ -55,7 +57,7 @@ export function extractTypeScriptBlocks(markdown: string): { blocks: ReadmeBlock
       pendingMarker = index + 1;
       continue;
     }
-    const fence = /^(\s*)(`{3,}|~{3,})\s*([^\s`]*)/.exec(text);
+    const fence = FENCE.exec(text);
     if (!fence) {
       if (text.trim() !== '' && pendingMarker !== undefined) {
         strayMarkers.push(pendingMarker);
@@ -67,12 +69,12 @@ export function extractTypeScriptBlocks(markdown: string): { blocks: ReadmeBlock
     const [, , marker, language] = fence;
     const body: string[] = [];
     let end = index + 1;
-    while (end < lines.length && !(lines[end].trim().startsWith(marker) && lines[end].trim().replace(/[`~]/g, '') === '')) {
+    while (end < lines.length && !closesFence(lines[end], marker)) {
       body.push(lines[end]);
       end++;
     }
     const isTypeScript = ['ts', 'typescript'].includes(language.toLowerCase());
-    if (isTypeScript) blocks.push({ line: index + 2, code: body.join('\n'), fragment: pendingMarker !== undefined });
+    if (isTypeScript) blocks.push({ source, line: index + 2, code: body.join('\n'), fragment: pendingMarker !== undefined });
     else if (pendingMarker !== undefined) strayMarkers.push(pendingMarker);
     pendingMarker = undefined;
     index = end;
@@ -130,8 +132,8 @@ function runTsc(project: string): Promise<TscResult> {
   });
 }
 
-/** tsc's diagnostics, each followed by the README line it comes from. */
-function withReadmeLines(output: string, samples: readonly Sample[]): string {
+/** tsc's diagnostics, each followed by the Markdown line it comes from. */
+function withMarkdownLines(output: string, samples: readonly Sample[]): string {
   const byFile = new Map(samples.map((sample) => [sample.file, sample]));
   return output
     .split('\n')
@@ -140,21 +142,28 @@ function withReadmeLines(output: string, samples: readonly Sample[]): string {
       if (!located) return line;
       const file = relative(SAMPLES_DIR, join(REPO_ROOT, located[1])).split(sep).join('/');
       const sample = byFile.get(file);
-      return sample ? `${line}\n    (README.md line ${sample.line + Number(located[2]) - 1})` : line;
+      return sample ? `${line}\n    (${sample.source} line ${sample.line + Number(located[2]) - 1})` : line;
     })
     .join('\n');
 }
 
-describe('README.md TypeScript samples', () => {
-  const markdown = readFileSync(README, 'utf8');
-  const { blocks, strayMarkers } = extractTypeScriptBlocks(markdown);
+describe('TypeScript samples of README.md, SECURITY.md and docs/', () => {
+  const blocks: ReadmeBlock[] = [];
+  const strayMarkers: string[] = [];
+  for (const source of documentationFiles()) {
+    const found = extractTypeScriptBlocks(readFileSync(join(REPO_ROOT, source), 'utf8'), source);
+    blocks.push(...found.blocks);
+    strayMarkers.push(...found.strayMarkers.map((line) => `${source} line ${line}`));
+  }
   const samples = assignFiles(blocks);
   const fragments = blocks.filter((block) => block.fragment);
 
   it('has TypeScript samples, a few fragments at most, and no fragment marker without a ts block after it', () => {
-    assert.ok(samples.length >= 10, `expected the README's TypeScript samples, found ${samples.length}`);
-    assert.ok(fragments.length <= MAX_FRAGMENTS, `${fragments.length} fragments (README lines ${fragments.map((block) => block.line).join(', ')}); keep them to ${MAX_FRAGMENTS}`);
-    assert.deepEqual(strayMarkers, [], `${FRAGMENT_MARKER} on README lines ${strayMarkers.join(', ')} is not followed by a ts block`);
+    const inReadme = samples.filter((sample) => sample.source === 'README.md').length;
+    assert.ok(inReadme >= 3, `expected the README's quick start and client recipe, found ${inReadme} samples`);
+    assert.ok(samples.length >= 20, `expected the samples of README.md and docs/, found ${samples.length}`);
+    assert.ok(fragments.length <= MAX_FRAGMENTS, `${fragments.length} fragments (${fragments.map((block) => `${block.source} line ${block.line}`).join(', ')}); keep them to ${MAX_FRAGMENTS}`);
+    assert.deepEqual(strayMarkers, [], `${FRAGMENT_MARKER} not followed by a ts block`);
   });
 
   it('every sample compiles with tsc (strict, nodenext, decorators) against the built package', { timeout: 180_000 }, async () => {
@@ -170,11 +179,11 @@ describe('README.md TypeScript samples', () => {
     writeFileSync(project, `${JSON.stringify(SAMPLES_TSCONFIG, null, 2)}\n`);
 
     const { code, output } = await runTsc(project);
-    const listing = samples.map((sample) => `  ${sample.file} <- README.md line ${sample.line}`).join('\n');
+    const listing = samples.map((sample) => `  ${sample.file} <- ${sample.source} line ${sample.line}`).join('\n');
     assert.equal(
       code,
       0,
-      `tsc exited with ${code} on the README samples in ${relative(REPO_ROOT, SAMPLES_DIR)}:\n${withReadmeLines(output, samples)}\n\nSamples:\n${listing}`,
+      `tsc exited with ${code} on the documentation samples in ${relative(REPO_ROOT, SAMPLES_DIR)}:\n${withMarkdownLines(output, samples)}\n\nSamples:\n${listing}`,
     );
     // Kept on failure for a look; nothing to see when all is well.
     rmSync(SAMPLES_DIR, { recursive: true, force: true });

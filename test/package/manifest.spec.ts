@@ -126,7 +126,7 @@ describe('package.json against the build', () => {
       return path === normalized || path.startsWith(`${normalized}/`);
     });
     for (const target of [root!.types!, root!.default!]) assert.ok(covered(target), `files does not cover ${target}`);
-    assert.deepEqual(files.filter((entry) => !['dist/lib', 'README.md', 'SECURITY.md', 'LICENSE'].includes(entry)), []);
+    assert.deepEqual(files.filter((entry) => !['dist/lib', 'README.md', 'SECURITY.md', 'docs', 'LICENSE'].includes(entry)), []);
     assert.ok(existsSync(join(REPO_ROOT, 'LICENSE')), 'LICENSE is missing');
   });
 

@@ -77,6 +77,7 @@ describe('the packed package, installed into a fresh app outside the repository'
       if (entry.isFile()) copyFileSync(join(REPO_ROOT, entry.name), join(stage, entry.name));
     }
     cpSync(join(REPO_ROOT, 'lib'), join(stage, 'lib'), { recursive: true });
+    cpSync(join(REPO_ROOT, 'docs'), join(stage, 'docs'), { recursive: true });
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(stage, 'node_modules'), 'dir');
     const packed = join(work, 'packed');
     mkdirSync(packed);
@@ -94,8 +95,11 @@ describe('the packed package, installed into a fresh app outside the repository'
     const missing = modules.flatMap((module) => [`${module}.js`, `${module}.d.ts`]).filter((file) => !entries.includes(file));
     assert.deepEqual(missing, [], 'modules of lib/ missing from the tarball');
     const docs = ['package.json', 'README.md', 'SECURITY.md', 'LICENSE'];
-    assert.deepEqual(entries.filter((entry) => !entry.startsWith('dist/lib/') && !docs.includes(entry)), [], 'unexpected files in the tarball');
+    // docs/ ships so that the README's links into it work offline too.
+    const isDocsPage = (entry: string) => /^docs\/[\w.-]+\.md$/.test(entry);
+    assert.deepEqual(entries.filter((entry) => !entry.startsWith('dist/lib/') && !docs.includes(entry) && !isDocsPage(entry)), [], 'unexpected files in the tarball');
     assert.ok(entries.includes('LICENSE') && entries.includes('README.md'), 'LICENSE and README.md must be packed');
+    assert.ok(entries.includes('docs/README.md') && entries.includes('docs/security-model.md'), 'docs/, which README.md and SECURITY.md link to, must be packed');
 
     const manifest = JSON.parse(spawnSync('tar', ['-xOzf', tarball, 'package/package.json'], { encoding: 'utf8' }).stdout) as { scripts?: Record<string, string> };
     const installScripts = ['preinstall', 'install', 'postinstall'].filter((name) => manifest.scripts?.[name]);
