@@ -53,3 +53,14 @@ export class DeviceLimitRaceError extends Error {
     this.name = 'DeviceLimitRaceError';
   }
 }
+
+/**
+ * With `authCookie`, a request a cross-site page could have sent: a login whose body is not JSON,
+ * or a state-changing request authenticated by the cookie without the CSRF header.
+ */
+export class CrossSiteRequestError extends Error {
+  constructor(readonly reason: 'login-body' | 'csrf-header') {
+    super('Refused a request that may come from another site.');
+    this.name = 'CrossSiteRequestError';
+  }
+}

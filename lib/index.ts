@@ -55,7 +55,9 @@ export {
   type JwtUserIdReader,
   type JwtUsernameReader,
 } from './handlers/claims-readers.js';
+export { CSRF_HEADER } from './auth/cookie-csrf.js';
 export {
+  CrossSiteRequestError,
   DeviceLimitRaceError,
   InvalidAccessTokenError,
   InvalidCredentialsError,

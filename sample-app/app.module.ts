@@ -21,7 +21,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         // The environment was read and checked once by loadConfig(env); ConfigService serves the result.
-        ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ jwtDevices: config.jwtDevices })] }),
+        ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ jwtDevices: config.jwtDevices, passwordHashCost: config.passwordHashCost })] }),
         TypeOrmModule.forRoot({ ...config.database, autoLoadEntities: true, synchronize: true }),
         UsersModule,
         JwtDevicesModule.forRootAsync({

@@ -8,6 +8,7 @@ import {
 } from './config/jwt-devices-variables.js';
 import { DEFAULT_SQLITE_PATH } from './config/repo-root.js';
 import type { JwtDevicesRoutesOptions } from '../lib/index.js';
+import { DEFAULT_PASSWORD_HASH_COST, MAX_PASSWORD_HASH_COST, MIN_PASSWORD_HASH_COST } from './users/password-hasher.js';
 
 export type { Env } from './config/env-reader.js';
 export type { DatabaseOptions } from './config/database-options.js';
@@ -30,6 +31,8 @@ export interface SampleAppConfig {
   throttle: ThrottleConfig | null;
   /** 0 = no periodic purge. */
   purgeIntervalSeconds: number;
+  /** scrypt's N as a power of two. */
+  passwordHashCost: number;
   jwtDevices: JwtDevicesEnvOptions;
   routes: JwtDevicesRoutesOptions | false;
   /** True when no secret was configured and the public development default is in use. */
@@ -55,9 +58,15 @@ export const CONFIG_VARIABLES: readonly { name: string; description: string }[] 
     name: 'JWT_SECRET',
     description: 'HMAC secret of at least 32 bytes; when unset a public development secret is used, with a warning',
   },
-  { name: 'THROTTLE_LIMIT', description: 'login and device-refresh requests per window per client; 0 = off (default 10)' },
+  { name: 'THROTTLE_LIMIT', description: 'login, device-refresh and sign-up requests per window per client; 0 = off (default 10)' },
   { name: 'THROTTLE_TTL', description: 'the rate-limit window in seconds (default 60)' },
   { name: 'PURGE_INTERVAL', description: 'seconds between purges of expired devices; 0 = off (default 3600)' },
+  {
+    name: 'PASSWORD_HASH_COST',
+    description:
+      `scrypt cost as log2(N), ${MIN_PASSWORD_HASH_COST} to ${MAX_PASSWORD_HASH_COST}, with r=8, p=1; ` +
+      `lower it only for tests, existing hashes still verify and are rehashed at login (default ${DEFAULT_PASSWORD_HASH_COST}, OWASP's value)`,
+  },
   ...JWT_DEVICES_VARIABLES,
 ];
 
@@ -78,6 +87,8 @@ export function loadConfig(env: Env): SampleAppConfig {
   const throttleLimit = reader.integer('THROTTLE_LIMIT', { min: 0 }) ?? 10;
   const throttleTtl = reader.integer('THROTTLE_TTL', { min: 1, max: MAX_TIMER_SECONDS }) ?? 60;
   const purgeIntervalSeconds = reader.integer('PURGE_INTERVAL', { min: 0, max: MAX_TIMER_SECONDS }) ?? 3600;
+  const passwordHashCost =
+    reader.integer('PASSWORD_HASH_COST', { min: MIN_PASSWORD_HASH_COST, max: MAX_PASSWORD_HASH_COST }) ?? DEFAULT_PASSWORD_HASH_COST;
   const jwtDevices = readJwtDevicesOptions(reader);
   const routes = readJwtDevicesRoutes(reader);
 
@@ -96,6 +107,7 @@ export function loadConfig(env: Env): SampleAppConfig {
     database: database!,
     throttle: throttleLimit === 0 ? null : { limit: throttleLimit, ttlSeconds: throttleTtl },
     purgeIntervalSeconds,
+    passwordHashCost,
     jwtDevices,
     routes,
     usesDevelopmentSecret,

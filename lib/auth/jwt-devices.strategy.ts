@@ -1,12 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import passportJwt, { type JwtFromRequestFunction } from 'passport-jwt';
-import { InvalidAccessTokenError } from '../errors.js';
+import { CrossSiteRequestError, InvalidAccessTokenError } from '../errors.js';
+import { toHttpError } from '../http/http-errors.js';
 import { JWT_DEVICES_STRATEGY } from '../jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS, REQUEST_CLAIMS, REQUEST_DEVICE } from '../jwt-devices.internal-constants.js';
 import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
 import { AccessTokenAuthenticator } from './access-token.authenticator.js';
 import { accessTokenExtractor } from './access-token.extractor.js';
+import { assertNotCrossSiteCookieRequest } from './cookie-csrf.js';
 
 /**
  * A passport-jwt strategy whose verification is the module's TokensService: jsonwebtoken has no
@@ -15,6 +17,7 @@ import { accessTokenExtractor } from './access-token.extractor.js';
 @Injectable()
 export class JwtDevicesStrategy extends PassportStrategy(passportJwt.Strategy, JWT_DEVICES_STRATEGY) {
   private readonly extractToken: JwtFromRequestFunction;
+  private readonly authCookie: string | undefined;
 
   constructor(
     @Inject(JWT_DEVICES_OPTIONS) options: ResolvedJwtDevicesOptions,
@@ -27,22 +30,25 @@ export class JwtDevicesStrategy extends PassportStrategy(passportJwt.Strategy, J
       passReqToCallback: true,
     });
     this.extractToken = jwtFromRequest;
+    this.authCookie = options.authCookie;
   }
 
   override authenticate(request: Parameters<passportJwt.Strategy['authenticate']>[0]): void {
     this.authenticateRequest(request).then(
       // A refused token is a plain Passport failure, so even a bare AuthGuard('jwt-devices') answers 401.
       (user) => (user ? this.success(user) : this.fail('missing, malformed or refused access token', 401)),
-      (error: unknown) => this.error(error as Error),
+      // A cross-site refusal is an answer (403), not a failure of the check, even under a bare AuthGuard.
+      (error: unknown) => this.error(error instanceof CrossSiteRequestError ? toHttpError(error, 'unauthorized').exception : (error as Error)),
     );
   }
 
   /**
    * The whole check: the user, or false for a missing or refused token; throws only when the
-   * check itself could not run (JwtDevicesUnavailableError). Passport's authenticate() and
-   * JwtDevicesAuthGuard both call it.
+   * check itself could not run (JwtDevicesUnavailableError) or the request may be cross-site
+   * (CrossSiteRequestError). Passport's authenticate() and JwtDevicesAuthGuard both call it.
    */
   async authenticateRequest(request: object): Promise<JwtDevicesUser | false> {
+    assertNotCrossSiteCookieRequest(request, this.authCookie);
     const token = this.extractToken(request);
     if (!token) return false;
     try {

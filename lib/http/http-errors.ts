@@ -1,13 +1,17 @@
 import {
   BadRequestException,
   ConflictException,
+  ForbiddenException,
   HttpException,
   Logger,
   ServiceUnavailableException,
   UnauthorizedException,
+  UnsupportedMediaTypeException,
 } from '@nestjs/common';
+import { CSRF_HEADER } from '../auth/cookie-csrf.js';
 import {
   DeviceLimitRaceError,
+  CrossSiteRequestError,
   InvalidAccessTokenError,
   InvalidCredentialsError,
   InvalidPermanentTokenError,
@@ -20,6 +24,8 @@ export const INVALID_PERMANENT_TOKEN_MESSAGE = 'Invalid permanent token.';
 export const INVALID_ACCESS_TOKEN_MESSAGE = 'Invalid or expired access token.';
 export const UNAVAILABLE_MESSAGE = 'Authentication is temporarily unavailable; try again shortly.';
 export const RETRY_AFTER_SECONDS = '5';
+export const CSRF_HEADER_MESSAGE = `A request authenticated by the cookie that changes state must send the ${CSRF_HEADER} header.`;
+export const JSON_LOGIN_MESSAGE = 'With cookie authentication, login accepts only a JSON body (Content-Type: application/json).';
 
 export interface MappedError {
   exception: HttpException;
@@ -36,6 +42,11 @@ export function toHttpError(error: unknown, accessTokenFailure: 'unauthorized' |
   if (error instanceof HttpException) return { exception: error, headers: {} };
   if (error instanceof JwtDevicesUnavailableError) {
     return { exception: new ServiceUnavailableException(UNAVAILABLE_MESSAGE), headers: { 'Retry-After': RETRY_AFTER_SECONDS } };
+  }
+  if (error instanceof CrossSiteRequestError) {
+    // 415 tells a client it sent the wrong body type, whoever it is; 403 that the missing header is a defence.
+    const exception = error.reason === 'login-body' ? new UnsupportedMediaTypeException(JSON_LOGIN_MESSAGE) : new ForbiddenException(CSRF_HEADER_MESSAGE);
+    return { exception, headers: {} };
   }
   if (error instanceof InvalidPermanentTokenError) {
     return { exception: new BadRequestException(INVALID_PERMANENT_TOKEN_MESSAGE), headers: {} };

@@ -1,5 +1,6 @@
 import { Body, Controller, Header, HttpCode, Inject, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { AllowPermanentToken } from '../auth/allow-permanent-token.decorator.js';
+import { CookieLoginGuard } from '../auth/cookie-login.guard.js';
 import { CurrentDevice } from '../auth/current-device.decorator.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { PermanentTokenGuard } from '../auth/permanent-token.guard.js';
@@ -24,6 +25,7 @@ export class LoginController {
   @Post('auth-token')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
+  @UseGuards(CookieLoginGuard)
   async login(@Body(LoginBodyPipe) body: LoginCredentials, @Req() request: unknown, @Res({ passthrough: true }) response: unknown): Promise<object> {
     return this.answer(await this.sessions.login(body.username, body.password, request), request, response);
   }

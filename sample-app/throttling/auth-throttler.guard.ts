@@ -18,8 +18,9 @@ export const THROTTLED_ROUTES = Symbol('THROTTLED_ROUTES');
 export const TOO_MANY_REQUESTS_MESSAGE = 'Too many requests; try again later.';
 
 /**
- * Rate-limits login and device refresh only: per client IP on both, and on login also per
- * username, so one account cannot be guessed at from many addresses.
+ * Rate-limits login, device refresh and sign-up only: per client IP on all three, and on login
+ * also per username, so one account cannot be guessed at from many addresses. Each route has its
+ * own quota; sign-up is limited because every call costs one scrypt and one row.
  */
 @Injectable()
 export class AuthThrottlerGuard extends ThrottlerGuard {

@@ -5,7 +5,7 @@ import type { ThrottleConfig } from '../config.js';
 import { AuthThrottlerGuard, IP_THROTTLER, THROTTLED_ROUTES, USERNAME_THROTTLER } from './auth-throttler.guard.js';
 import type { ThrottledRoutes } from './throttled-routes.js';
 
-/** Rate limits on login and device refresh; an empty module when throttling is off. */
+/** Rate limits on login, device refresh and sign-up; an empty module when throttling is off. */
 @Module({})
 export class AuthThrottlingModule {
   static forRoot(throttle: ThrottleConfig | null, routes: ThrottledRoutes): DynamicModule {

@@ -1,19 +1,22 @@
 import type { JwtDevicesRoutesOptions } from '../../lib/index.js';
+import { USERS_PATH } from '../users/users.controller.js';
 
-export type ThrottledRoute = 'login' | 'refresh';
+export type ThrottledRoute = 'login' | 'refresh' | 'sign-up';
 
-/** Where the module mounts login and device refresh, and which body field names the user. */
+/** Where the module mounts login and device refresh, which body field names the user, and the app's sign-up. */
 export interface ThrottledRoutes {
   loginPath: string | undefined;
   refreshPath: string | undefined;
+  signUpPath: string;
   usernameField: string;
 }
 
 export function throttledRoutes(routes: JwtDevicesRoutesOptions | false, usernameField = 'username'): ThrottledRoutes {
-  if (routes === false) return { loginPath: undefined, refreshPath: undefined, usernameField };
+  const signUpPath = `/${USERS_PATH}`;
+  if (routes === false) return { loginPath: undefined, refreshPath: undefined, signUpPath, usernameField };
   const prefix = (routes.prefix ?? '').replace(/^\/+|\/+$/g, '');
   const base = prefix ? `/${prefix}` : '';
-  return { loginPath: `${base}/auth-token`, refreshPath: `${base}/device-refresh-token`, usernameField };
+  return { loginPath: `${base}/auth-token`, refreshPath: `${base}/device-refresh-token`, signUpPath, usernameField };
 }
 
 /**
@@ -32,5 +35,6 @@ export function throttledRouteOf(request: unknown, routes: ThrottledRoutes): Thr
   const path = pattern.length > 1 ? pattern.replace(/\/$/, '') : pattern;
   if (path === routes.loginPath) return 'login';
   if (path === routes.refreshPath) return 'refresh';
+  if (path === routes.signUpPath) return 'sign-up';
   return undefined;
 }

@@ -6,6 +6,9 @@ const USERNAME_PATTERN = /^[\p{L}\p{N}@.+_-]+$/u;
 // Room for passphrases, with a bound on what one request can send.
 const PASSWORD_MAX_LENGTH = 1024;
 const PASSWORD_MIN_LENGTH = 8;
+// Login refuses NUL bytes, so a password with one would make an account that can never log in.
+// eslint-disable-next-line no-control-regex
+const NO_NUL = /^[^\u0000]*$/;
 
 export class CreateUserDto {
   @IsString()
@@ -15,6 +18,7 @@ export class CreateUserDto {
 
   @IsString()
   @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
+  @Matches(NO_NUL, { message: 'password must not contain NUL characters' })
   password: string;
 
   @IsOptional()

@@ -3,49 +3,88 @@ import { promisify } from 'node:util';
 
 const scryptAsync = promisify<string | Buffer, Buffer, number, ScryptOptions, Buffer>(scrypt);
 
-// 2^14 keeps scrypt's memory (128 * N * r = 16 MiB) under Node's default 32 MiB maxmem.
-const COST = 2 ** 14;
+/** OWASP Password Storage Cheat Sheet: scrypt with N = 2^17, r = 8, p = 1. */
+export const DEFAULT_PASSWORD_HASH_COST = 17;
+/** The range PASSWORD_HASH_COST accepts: below 2^14 only tests should go; 2^20 already needs 1 GiB per hash. */
+export const MIN_PASSWORD_HASH_COST = 10;
+export const MAX_PASSWORD_HASH_COST = 20;
+
 const BLOCK_SIZE = 8;
 const PARALLELISM = 1;
 const KEY_LENGTH = 64;
 const SALT_BYTES = 16;
 const SCHEME = 'scrypt';
+// Node refuses scrypt above maxmem (32 MiB by default); OpenSSL needs 128 * N * r * p plus a few blocks.
+const MAXMEM_HEADROOM = 1024 * 1024;
 
-/** `scrypt$N$r$p$salt$hash` with base64url salt and hash, so parameters can be raised later. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(SALT_BYTES);
-  const hash = await scryptAsync(password, salt, KEY_LENGTH, { N: COST, r: BLOCK_SIZE, p: PARALLELISM });
-  return [SCHEME, COST, BLOCK_SIZE, PARALLELISM, salt.toString('base64url'), hash.toString('base64url')].join('$');
-}
-
-/** Constant-time check of a password against a stored hash; a malformed hash never matches. */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const parsed = parseHash(stored);
-  // A malformed hash still costs one scrypt, like every other answer.
-  const target = parsed ?? DUMMY_HASH;
-  const hash = await scryptAsync(password, target.salt, target.hash.length, {
-    N: target.cost,
-    r: target.blockSize,
-    p: target.parallelism,
-  });
-  return timingSafeEqual(hash, target.hash) && parsed !== undefined;
-}
-
-/** Verified against when a username is unknown, so the answer takes as long as for a real user. */
-export const DUMMY_PASSWORD_HASH = [
-  SCHEME, COST, BLOCK_SIZE, PARALLELISM,
-  Buffer.alloc(SALT_BYTES, 1).toString('base64url'),
-  Buffer.alloc(KEY_LENGTH).toString('base64url'),
-].join('$');
-const DUMMY_HASH = parseHash(DUMMY_PASSWORD_HASH)!;
-
-interface ParsedHash {
+interface ScryptParameters {
   cost: number;
   blockSize: number;
   parallelism: number;
+}
+
+interface ParsedHash extends ScryptParameters {
   salt: Buffer;
   hash: Buffer;
 }
+
+/**
+ * scrypt password hashes stored as `scrypt$N$r$p$salt$hash` (base64url salt and hash): each hash
+ * carries its parameters, so hashes made under an older cost still verify after it is raised.
+ */
+export class PasswordHasher {
+  private readonly parameters: ScryptParameters;
+  /** Verified against when a username is unknown, at the current parameters, so that answer costs what a real one does. */
+  private readonly dummy: ParsedHash;
+
+  /** @param log2Cost scrypt's N as a power of two (17 = N 131072). */
+  constructor(log2Cost: number = DEFAULT_PASSWORD_HASH_COST) {
+    if (!Number.isInteger(log2Cost) || log2Cost < MIN_PASSWORD_HASH_COST || log2Cost > MAX_PASSWORD_HASH_COST) {
+      throw new RangeError(`scrypt cost must be a whole number from ${MIN_PASSWORD_HASH_COST} to ${MAX_PASSWORD_HASH_COST}`);
+    }
+    this.parameters = { cost: 2 ** log2Cost, blockSize: BLOCK_SIZE, parallelism: PARALLELISM };
+    this.dummy = { ...this.parameters, salt: Buffer.alloc(SALT_BYTES, 1), hash: Buffer.alloc(KEY_LENGTH) };
+  }
+
+  async hash(password: string): Promise<string> {
+    const salt = randomBytes(SALT_BYTES);
+    const { cost, blockSize, parallelism } = this.parameters;
+    const hash = await derive(password, salt, KEY_LENGTH, this.parameters);
+    return [SCHEME, cost, blockSize, parallelism, salt.toString('base64url'), hash.toString('base64url')].join('$');
+  }
+
+  /** Constant-time check of a password against a stored hash; a malformed hash never matches. */
+  async verify(password: string, stored: string): Promise<boolean> {
+    const parsed = parseHash(stored);
+    // A malformed hash still costs one scrypt, like every other answer.
+    const target = parsed ?? this.dummy;
+    const hash = await derive(password, target.salt, target.hash.length, target);
+    return timingSafeEqual(hash, target.hash) && parsed !== undefined;
+  }
+
+  /** One scrypt at the current parameters that matches nothing: the answer for an unknown username. */
+  async verifyNothing(password: string): Promise<void> {
+    await derive(password, this.dummy.salt, this.dummy.hash.length, this.dummy);
+  }
+
+  /** True when a stored hash was made with other parameters than the current ones. */
+  needsRehash(stored: string): boolean {
+    const parsed = parseHash(stored);
+    const { cost, blockSize, parallelism } = this.parameters;
+    return parsed === undefined || parsed.cost !== cost || parsed.blockSize !== blockSize || parsed.parallelism !== parallelism;
+  }
+}
+
+function derive(password: string, salt: Buffer, keyLength: number, { cost, blockSize, parallelism }: ScryptParameters): Promise<Buffer> {
+  const maxmem = 128 * cost * blockSize * parallelism + MAXMEM_HEADROOM;
+  return scryptAsync(password, salt, keyLength, { N: cost, r: blockSize, p: parallelism, maxmem });
+}
+
+// Bounds on stored parameters, so a corrupt row cannot make one login allocate gigabytes.
+const MAX_STORED_COST = 2 ** MAX_PASSWORD_HASH_COST;
+const MAX_STORED_BLOCK_SIZE = 32;
+const MAX_STORED_PARALLELISM = 16;
+const MAX_STORED_KEY_LENGTH = 256;
 
 function parseHash(stored: string): ParsedHash | undefined {
   const [scheme, cost, blockSize, parallelism, salt, hash, ...rest] = stored.split('$');
@@ -57,6 +96,14 @@ function parseHash(stored: string): ParsedHash | undefined {
     salt: Buffer.from(salt, 'base64url'),
     hash: Buffer.from(hash, 'base64url'),
   };
-  const valid = [parsed.cost, parsed.blockSize, parsed.parallelism].every((n) => Number.isSafeInteger(n) && n > 0);
-  return valid && parsed.hash.length > 0 ? parsed : undefined;
+  const valid =
+    isIntegerIn(parsed.cost, 2, MAX_STORED_COST) && (parsed.cost & (parsed.cost - 1)) === 0 &&
+    isIntegerIn(parsed.blockSize, 1, MAX_STORED_BLOCK_SIZE) &&
+    isIntegerIn(parsed.parallelism, 1, MAX_STORED_PARALLELISM) &&
+    isIntegerIn(parsed.hash.length, 1, MAX_STORED_KEY_LENGTH);
+  return valid ? parsed : undefined;
+}
+
+function isIntegerIn(value: number, min: number, max: number): boolean {
+  return Number.isSafeInteger(value) && value >= min && value <= max;
 }

@@ -1,11 +1,14 @@
-import { Body, ConflictException, Controller, Delete, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { CurrentUser, JwtDevicesAuthGuard } from '../../lib/index.js';
+import { Body, ConflictException, Controller, Delete, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { CurrentUser, JwtDevicesAuthGuard, JwtDevicesErrorsFilter } from '../../lib/index.js';
 import { AccountService } from './account.service.js';
 import { CreateUserDto } from './create-user.dto.js';
 import { UsernameTakenError } from './username-taken.error.js';
 import { UsersService, type SampleUser } from './users.service.js';
 
-@Controller('users')
+/** Where sign-up (`POST /users`) lives, which the sample app's throttling also limits. */
+export const USERS_PATH = 'users';
+
+@Controller(USERS_PATH)
 export class UsersController {
   constructor(
     private readonly users: UsersService,
@@ -13,6 +16,8 @@ export class UsersController {
   ) {}
 
   @Post()
+  // The module's own answer to a database that is down: 503 with Retry-After.
+  @UseFilters(JwtDevicesErrorsFilter)
   async create(@Body() body: CreateUserDto): Promise<{ id: number; username: string }> {
     try {
       const { id, username } = await this.users.create(body);

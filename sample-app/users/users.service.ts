@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import type { JwtDevicesUser, JwtDevicesUserService } from '../../lib/index.js';
 import { ActiveUserLookup } from './active-user-lookup.js';
-import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password-hasher.js';
+import { JwtDevicesUnavailableError } from '../../lib/index.js';
+import { PasswordHasher } from './password-hasher.js';
 import { isUniqueViolation } from './unique-violation.js';
 import { User, USERNAME_MAX_LENGTH } from './user.entity.js';
 import { UsernameTakenError } from './username-taken.error.js';
@@ -27,21 +28,31 @@ const MAX_USER_ID = 2 ** 31 - 1;
 @Injectable()
 export class UsersService implements JwtDevicesUserService<SampleUser> {
   private readonly activeUsers: ActiveUserLookup;
+  private readonly logger = new Logger('UsersService');
 
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly hasher: PasswordHasher,
+  ) {
     this.activeUsers = new ActiveUserLookup(users);
   }
 
-  /** @throws UsernameTakenError */
+  /**
+   * @throws UsernameTakenError
+   * @throws JwtDevicesUnavailableError when the database fails, which the module's errors filter answers with 503.
+   */
   async create({ username, password, email }: NewUser): Promise<SampleUser> {
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await this.hasher.hash(password);
     try {
       const user = await this.users.save(this.users.create({ username, email: email ?? null, passwordHash }));
       return toSampleUser(user);
     } catch (error: unknown) {
       // The unique index decides, so two concurrent sign-ups of one name cannot both win.
       if (isUniqueViolation(error)) throw new UsernameTakenError();
-      throw error;
+      // Its kind only: driver messages can carry the query and its parameters.
+      const name = error instanceof Error ? error.name : typeof error;
+      this.logger.error(`Sign-up failed (${name}); answering 503`);
+      throw new JwtDevicesUnavailableError(name);
     }
   }
 
@@ -49,11 +60,12 @@ export class UsersService implements JwtDevicesUserService<SampleUser> {
     const user = isStorableUsername(username) ? await this.users.findOneBy({ username }) : null;
     if (!user) {
       // One scrypt either way, so the response time does not tell whether the username exists.
-      await verifyPassword(password, DUMMY_PASSWORD_HASH);
+      await this.hasher.verifyNothing(password);
       return null;
     }
-    const matches = await verifyPassword(password, user.passwordHash);
-    return matches && user.isActive ? toSampleUser(user) : null;
+    if (!(await this.hasher.verify(password, user.passwordHash)) || !user.isActive) return null;
+    if (this.hasher.needsRehash(user.passwordHash)) await this.rehash(user, password);
+    return toSampleUser(user);
   }
 
   async findById(id: number | string): Promise<SampleUser | null> {
@@ -69,6 +81,12 @@ export class UsersService implements JwtDevicesUserService<SampleUser> {
 
   async delete(id: number): Promise<void> {
     await this.users.delete({ id });
+  }
+
+  /** Moves a hash made under older scrypt parameters to the current ones; only if no one changed it meanwhile. */
+  private async rehash(user: User, password: string): Promise<void> {
+    const passwordHash = await this.hasher.hash(password);
+    await this.users.update({ id: user.id, passwordHash: user.passwordHash }, { passwordHash });
   }
 }
 

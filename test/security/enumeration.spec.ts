@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it, mock } from 'node:test';
 import type { LoginBody } from '../fixtures/test-app.js';
 import { SampleAppProcess } from '../fixtures/sample-app-process.js';
+import { TEST_PASSWORD_HASH_COST } from '../fixtures/test-password-hash-cost.js';
 import { forEachServer, useFreshDatabase } from '../support/databases.js';
 import type { HttpResponse, RequestOptions } from '../support/http.js';
 import { bearer, useArena, type Arena } from './support/arena.js';
@@ -185,6 +186,19 @@ for (const adapter of ['express', 'fastify'] as const) {
       await sample().signUp('henry');
       assert.equal(scrypt.mock.callCount() - before, 1);
       assert.equal(known.status, 200, known.text);
+    });
+
+    it(`an unknown user's scrypt runs at the configured cost (PASSWORD_HASH_COST=${TEST_PASSWORD_HASH_COST}), as a known user's does`, async () => {
+      const parametersOf = async (username: string) => {
+        const before = scrypt.mock.callCount();
+        await sample().login(username);
+        assert.equal(scrypt.mock.callCount() - before, 1);
+        const { N, r, p } = scrypt.mock.calls[before].arguments[3] as { N: number; r: number; p: number };
+        return { N, r, p };
+      };
+      const expected = { N: 2 ** Number(TEST_PASSWORD_HASH_COST), r: 8, p: 1 };
+      assert.deepEqual(await parametersOf('erin'), expected);
+      assert.deepEqual(await parametersOf('mallory'), expected);
     });
 
     for (const [name, username, password, status] of [

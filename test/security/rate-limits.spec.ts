@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import type { HttpResponse } from '../support/http.js';
 import { assertCleanError, MESSAGES } from './support/clean-errors.js';
 import { PASSWORD, useSampleApp, type InProcessSampleApp, type Session } from './support/sample-app.js';
@@ -17,6 +19,12 @@ function assertThrottled(response: HttpResponse): void {
   assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= WINDOW_SECONDS, `Retry-After: ${response.headers['retry-after']}`);
 }
 
+/** Every username in the sample app's user table, by id. */
+async function usernames(s: InProcessSampleApp): Promise<string[]> {
+  const rows: Array<{ username: string }> = await s.app.get<DataSource>(getDataSourceToken()).query('SELECT username FROM sample_app_user ORDER BY id');
+  return rows.map(({ username }) => username);
+}
+
 function assertNotThrottled(response: HttpResponse, what: string): void {
   assert.notEqual(response.status, 429, `${what} was throttled`);
   assert.ok(response.status < 500, `${what}: ${response.status} ${response.text}`);
@@ -27,7 +35,8 @@ for (const adapter of ['express', 'fastify'] as const) {
     const sample = useSampleApp({ HTTP_ADAPTER: adapter, THROTTLE_LIMIT: String(LIMIT), THROTTLE_TTL: String(WINDOW_SECONDS) });
     const users = Array.from({ length: 12 }, (_, i) => `user${i}`);
     before(async () => {
-      for (const username of users) await sample().signUp(username);
+      // Each from its own address, since sign-up is throttled too.
+      for (const username of users) await sample().signUp(username, PASSWORD, nextClient());
     });
 
     /** Logs in from `from`, checking the answer is not a 429. */
@@ -113,16 +122,37 @@ for (const adapter of ['express', 'fastify'] as const) {
         assertNotThrottled(await s.send({ method: 'DELETE', path: '/devices/987654', headers: auth, from }), 'DELETE /devices/:id');
         assertNotThrottled(await s.send({ method: 'POST', path: '/auth-token/verify', body: { token: mine.token }, from }), 'POST /auth-token/verify');
       }
-      for (let i = 0; i < LIMIT + 1; i++) {
-        assertNotThrottled(await s.send({ method: 'POST', path: '/users', body: { username: `signup${adapter}${i}`, password: PASSWORD }, from }), 'POST /users');
+    });
+
+    it(`answers the ${LIMIT + 1}th sign-up from one client with 429 and Retry-After and creates no user; other clients still sign up`, async () => {
+      const s = sample();
+      const from = nextClient();
+      for (let i = 0; i < LIMIT; i++) {
+        const response = await s.send({ method: 'POST', path: '/users', body: { username: `signup${i}`, password: PASSWORD }, from });
+        assert.equal(response.status, 201, response.text);
       }
+      const before = await usernames(s);
+      assertThrottled(await s.send({ method: 'POST', path: '/users', body: { username: 'signup-throttled', password: PASSWORD }, from }));
+      assertThrottled(await s.send({ method: 'POST', path: '/users/', body: { username: 'signup-slash', password: PASSWORD }, from }));
+      assert.deepEqual(await usernames(s), before);
+      const elsewhere = await s.send({ method: 'POST', path: '/users', body: { username: 'signup-elsewhere', password: PASSWORD }, from: nextClient() });
+      assert.equal(elsewhere.status, 201, elsewhere.text);
+    });
+
+    it('gives sign-up a quota of its own: a client whose login quota is spent still signs up', async () => {
+      const s = sample();
+      const from = nextClient();
+      for (let i = 0; i < LIMIT; i++) await s.login(users[i], from, 'wrong password!');
+      assertThrottled(await s.login(users[0], from));
+      const response = await s.send({ method: 'POST', path: '/users', body: { username: 'signup-after-logins', password: PASSWORD }, from });
+      assert.equal(response.status, 201, response.text);
     });
   });
 
   describe(`the sample app (${adapter}) with THROTTLE_LIMIT=0`, () => {
     const sample = useSampleApp({ HTTP_ADAPTER: adapter, THROTTLE_LIMIT: '0' });
 
-    it('throttles neither login nor device refresh', async () => {
+    it('throttles neither login, device refresh nor sign-up', async () => {
       const s = sample();
       await s.signUp('ivy');
       const from = nextClient();
@@ -136,6 +166,10 @@ for (const adapter of ['express', 'fastify'] as const) {
         const response = await s.send<Session>({ method: 'POST', path: '/device-refresh-token', headers: { 'Permanent-Token': token }, from });
         assert.equal(response.status, 200, response.text);
         token = response.json!.permanent_token;
+      }
+      for (let i = 0; i < LIMIT * 3; i++) {
+        const response = await s.send({ method: 'POST', path: '/users', body: { username: `unthrottled${i}`, password: PASSWORD }, from });
+        assert.equal(response.status, 201, response.text);
       }
     });
   });

@@ -9,6 +9,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Device } from '../../../lib/index.js';
 import { parseJsonBody, type HttpResponse } from '../../support/http-response.js';
+import { TEST_PASSWORD_HASH_COST } from '../../fixtures/test-password-hash-cost.js';
 
 export const SAMPLE_SECRET = 'sample-app-security-secret-of-32-bytes-or-more';
 export const PASSWORD = 'correct horse battery staple';
@@ -53,7 +54,7 @@ export interface Session {
   device_id: number;
 }
 
-/** The sample app booted in-process (createSampleApp) on a temporary SQLite file, listening on 127.0.0.1. */
+/** The sample app booted in-process (createSampleApp) on a temporary SQLite file, listening on 127.0.0.1, with a cheap password hash. */
 export class InProcessSampleApp {
   private constructor(
     readonly app: INestApplication,
@@ -66,7 +67,13 @@ export class InProcessSampleApp {
     const { createSampleApp } = await import('../../../sample-app/bootstrap.js');
     const folder = mkdtempSync(path.join(tmpdir(), 'sample-app-security-'));
     const { app } = await createSampleApp(
-      { DATABASE_URL: `sqlite:${path.join(folder, 'app.sqlite')}`, JWT_SECRET: SAMPLE_SECRET, PURGE_INTERVAL: '0', ...env },
+      {
+        DATABASE_URL: `sqlite:${path.join(folder, 'app.sqlite')}`,
+        JWT_SECRET: SAMPLE_SECRET,
+        PURGE_INTERVAL: '0',
+        PASSWORD_HASH_COST: TEST_PASSWORD_HASH_COST,
+        ...env,
+      },
       { logger: false },
     );
     await app.listen(0, '127.0.0.1');
@@ -78,9 +85,9 @@ export class InProcessSampleApp {
     return send<T>(this.url, options);
   }
 
-  /** Signs a user up through POST /users; returns the id. */
-  async signUp(username: string, password = PASSWORD): Promise<number> {
-    const response = await this.send<{ id: number }>({ method: 'POST', path: '/users', body: { username, password } });
+  /** Signs a user up through POST /users, from `from` (sign-up is rate-limited per client too); returns the id. */
+  async signUp(username: string, password = PASSWORD, from?: string): Promise<number> {
+    const response = await this.send<{ id: number }>({ method: 'POST', path: '/users', body: { username, password }, from });
     assert.equal(response.status, 201, response.text);
     return response.json!.id;
   }
