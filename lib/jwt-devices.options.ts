@@ -243,16 +243,12 @@ export function resolveOptions(
   const rotatePermanentTokens = boolean('rotatePermanentTokens');
   const headerRules = boolean('headerRules');
 
-  if (permanentTokenAuth && accessTokenTtl !== undefined && idleExpiry !== undefined && accessTokenTtl > idleExpiry) {
-    problems.push(
-      `accessTokenTtl: must not outlive a device's idle expiry (permanentTokenExpirationDelta = ${idleExpiry} s)`,
-    );
+  // Only combinations that defeat a rule stop the boot; merely unusual ones are warned about (see option-warnings.ts).
+  if (permanentTokenAuth && !rotatePermanentTokens && accuracy !== undefined && idleExpiry !== undefined && accuracy >= idleExpiry) {
+    problems.push('permanentTokenExpirationAccuracy: must be shorter than permanentTokenExpirationDelta, or no refresh ever extends a device\'s life');
   }
-  if (accuracy !== undefined && idleExpiry !== undefined && accuracy >= idleExpiry) {
-    problems.push('permanentTokenExpirationAccuracy: must be shorter than permanentTokenExpirationDelta');
-  }
-  if (grace !== undefined && idleExpiry !== undefined && grace >= idleExpiry) {
-    problems.push('rotationGracePeriod: must be shorter than permanentTokenExpirationDelta');
+  if (permanentTokenAuth && rotatePermanentTokens && grace !== undefined && idleExpiry !== undefined && grace >= idleExpiry) {
+    problems.push('rotationGracePeriod: must be shorter than permanentTokenExpirationDelta, or a replayed previous token never revokes its device');
   }
 
   const prefixes = o.authHeaderPrefixes;

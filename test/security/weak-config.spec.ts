@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { Module } from '@nestjs/common';
+import { ConsoleLogger, Module, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwtDevicesConfigError, JwtDevicesModule, type JwtAlgorithm, type JwtDevicesModuleOptions } from '../../lib/index.js';
@@ -59,11 +59,10 @@ const WEAK_CONFIGS: WeakConfig[] = [
   { name: 'RS256 with a 1024-bit RSA key pair', options: asymmetric('RS256', WEAK_RSA), problem: /^privateKey: RSA keys must have at least 2048 bits$/, hidden: [WEAK_RSA.privateKey] },
   { name: 'RS256 with a 1536-bit RSA key pair', options: asymmetric('RS256', WEAKER_RSA), problem: /^publicKey: RSA keys must have at least 2048 bits$/, hidden: [WEAKER_RSA.privateKey] },
   { name: 'RS256 with a strong private key and a 1024-bit public key', options: asymmetric('RS256', { privateKey: STRONG_RSA.privateKey, publicKey: WEAK_RSA.publicKey }), problem: /^publicKey: RSA keys must have at least 2048 bits$/, hidden: [STRONG_RSA.privateKey] },
-  { name: 'an access-token lifetime longer than the 7-day idle expiry', options: { accessTokenTtl: '8d' }, problem: /^accessTokenTtl: must not outlive a device's idle expiry/ },
   {
-    name: 'a 1-hour access-token lifetime with a 30-minute idle expiry',
-    options: { accessTokenTtl: 3600, permanentTokenExpirationDelta: '30m', permanentTokenExpirationAccuracy: '5m' },
-    problem: /^accessTokenTtl: must not outlive a device's idle expiry \(permanentTokenExpirationDelta = 1800 s\)$/,
+    name: 'a rotation grace period as long as the idle expiry',
+    options: { rotationGracePeriod: '30m', permanentTokenExpirationDelta: '30m', permanentTokenExpirationAccuracy: '5m' },
+    problem: /^rotationGracePeriod: must be shorter than permanentTokenExpirationDelta, or a replayed previous token never revokes its device$/,
   },
 ];
 
@@ -88,8 +87,17 @@ async function outcomeOf(starting: Promise<SampleAppProcess>): Promise<string> {
   }
 }
 
+/** Keeps what Nest logs at warning level, as `[context] message`. */
+class WarningLog extends ConsoleLogger {
+  readonly warnings: string[] = [];
+  override warn(message: unknown, context?: string): void {
+    this.warnings.push(`[${context}] ${String(message)}`);
+  }
+  override log(): void {}
+}
+
 /** Boots a real Nest app around the module; NestFactory rethrows instead of aborting the process. */
-async function boot(options: Partial<JwtDevicesModuleOptions>, via: 'forRoot' | 'forRootAsync'): Promise<void> {
+async function boot(options: Partial<JwtDevicesModuleOptions>, via: 'forRoot' | 'forRootAsync', logger: LoggerService | false = false): Promise<void> {
   const runtime = { secret: TEST_SECRET, ...options, userService } as JwtDevicesModuleOptions;
   @Module({
     imports: [
@@ -98,7 +106,7 @@ async function boot(options: Partial<JwtDevicesModuleOptions>, via: 'forRoot' | 
     ],
   })
   class WeakAppModule {}
-  const app = await NestFactory.create(WeakAppModule, { logger: false, abortOnError: false });
+  const app = await NestFactory.create(WeakAppModule, { logger, abortOnError: false });
   await app.close();
 }
 
@@ -115,11 +123,11 @@ describe('weak configurations are refused by resolveOptions', () => {
   }
 
   it('lists every weakness of one configuration in one error', () => {
-    const options = { algorithm: 'HS256' as const, secret: SHORT_SECRET, leeway: 300, accessTokenTtl: '8d', userService };
+    const options = { algorithm: 'HS256' as const, secret: SHORT_SECRET, leeway: 300, rotationGracePeriod: '8d', userService };
     assert.throws(
       () => resolveOptions(options),
       (error: unknown) => {
-        for (const problem of [/^secret: must be at least 32 bytes/, /^leeway: must be at most 120/, /^accessTokenTtl: must not outlive/]) assertConfigError(error, { problem, hidden: [SHORT_SECRET] });
+        for (const problem of [/^secret: must be at least 32 bytes/, /^leeway: must be at most 120/, /^rotationGracePeriod: must be shorter/]) assertConfigError(error, { problem, hidden: [SHORT_SECRET] });
         return true;
       },
     );
@@ -133,7 +141,7 @@ describe('weak configurations are refused by resolveOptions', () => {
 
 describe('weak configurations stop the app at boot', () => {
   const BOOTED: WeakConfig[] = WEAK_CONFIGS.filter(({ name }) =>
-    ['an HS256 secret of 31 bytes', 'algorithm "none"', 'a leeway of 121 s', 'RS256 without keys', 'RS256 with a 1024-bit RSA key pair', 'an access-token lifetime longer than the 7-day idle expiry'].includes(name),
+    ['an HS256 secret of 31 bytes', 'algorithm "none"', 'a leeway of 121 s', 'RS256 without keys', 'RS256 with a 1024-bit RSA key pair', 'a rotation grace period as long as the idle expiry'].includes(name),
   );
 
   it('a strong configuration boots, so each failure below is the weakness at work', async () => {
@@ -148,6 +156,26 @@ describe('weak configurations stop the app at boot', () => {
       });
     }
   }
+});
+
+describe('an unusual but sound configuration boots, with a warning', () => {
+  const LONG_ACCESS_TOKENS = { accessTokenTtl: 7200, permanentTokenExpirationDelta: 3600, permanentTokenExpirationAccuracy: 60 };
+  const WARNING = /^\[JwtDevicesModule\] accessTokenTtl \(7200 s\) is longer than permanentTokenExpirationDelta \(3600 s\): a device not refreshed within the idle window expires/;
+
+  for (const via of ['forRoot', 'forRootAsync'] as const) {
+    it(`${via}: an access token longer than the idle window boots, and the module warns once, naming both options`, async () => {
+      const log = new WarningLog();
+      await boot(LONG_ACCESS_TOKENS, via, log);
+      assert.equal(log.warnings.length, 1, JSON.stringify(log.warnings));
+      assert.match(log.warnings[0], WARNING);
+    });
+  }
+
+  it('the defaults boot without a warning, so the one above is the combination at work', async () => {
+    const log = new WarningLog();
+    await boot({}, 'forRootAsync', log);
+    assert.deepEqual(log.warnings, []);
+  });
 });
 
 describe('weak configurations stop the sample app, configured by its environment', () => {
@@ -168,11 +196,17 @@ describe('weak configurations stop the sample app, configured by its environment
       problem: /RSA keys must have at least 2048 bits/,
       hidden: [WEAK_RSA.privateKey.split('\n')[1]],
     },
-    { name: 'JWT_DEVICES_ACCESS_TOKEN_TTL=8d', env: { JWT_DEVICES_ACCESS_TOKEN_TTL: '8d' }, problem: /accessTokenTtl: must not outlive a device's idle expiry/ },
+    { name: 'JWT_DEVICES_ROTATION_GRACE_PERIOD=7d', env: { JWT_DEVICES_ROTATION_GRACE_PERIOD: '7d' }, problem: /rotationGracePeriod: must be shorter than permanentTokenExpirationDelta/ },
   ];
 
   it('a strong environment starts and listens, so each failure below is the weakness at work', async () => {
     assert.equal(await outcomeOf(SampleAppProcess.start({ DATABASE_URL: databaseUrl(), JWT_SECRET: TEST_SECRET })), 'listening');
+  });
+
+  it('JWT_DEVICES_ACCESS_TOKEN_TTL=8d (longer than the 7-day idle expiry) starts and listens, and the module warns', async () => {
+    const app = await SampleAppProcess.start({ DATABASE_URL: databaseUrl(), JWT_SECRET: TEST_SECRET, JWT_DEVICES_ACCESS_TOKEN_TTL: '8d', NO_COLOR: '1' });
+    await app.stop();
+    assert.match(app.output(), /WARN \[JwtDevicesModule\] accessTokenTtl \(691200 s\) is longer than permanentTokenExpirationDelta \(604800 s\)/);
   });
 
   for (const { name, env, problem, hidden = [] } of cases) {
