@@ -19,6 +19,7 @@ main().catch((error: unknown) => {
   const isConfigError = error instanceof SampleAppConfigError || error instanceof JwtDevicesConfigError;
   const message = isConfigError || !(error instanceof Error) ? String(error) : error.stack;
   new Logger('SampleApp').error(message);
-  // A failed boot leaves open what had started (TypeORM's MariaDB pool never lets go): end as Nest's abortOnError would.
-  process.exit(1);
+  process.exitCode = 1;
+  // A failed boot leaves open what had started (TypeORM's MariaDB pool never lets go): end once stderr is out, as Nest's abortOnError would.
+  process.stderr.write('', () => process.exit());
 });

@@ -77,7 +77,7 @@ function asymmetricKeys({ secret, privateKey, publicKey }: KeyOptions, algorithm
   if (misfits[1]) problems.push(`publicKey: ${misfits[1]}`);
   if (!misfits[0] && !misfits[1] && !isKeyPair(keys, algorithm)) {
     // Otherwise the app would boot and answer every token with 401.
-    problems.push(`privateKey, publicKey: not one key pair; tokens signed with privateKey would fail to verify with publicKey`);
+    problems.push('privateKey, publicKey: not one key pair; tokens signed with privateKey would fail to verify with publicKey');
   }
   return keys;
 }
@@ -106,8 +106,8 @@ const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 const HEX = /^(?:[0-9A-Fa-f]{2})+$/;
 
 /**
- * The form of public key that `bytes` hold, if they hold one (`'PEM'` for any PEM text). Random
- * bytes never parse as a key, in whatever text they are given, so a real secret is never taken for one.
+ * The form of public key that `bytes` hold, if they hold one (`'PEM'` for any PEM text). Each form
+ * is parsed as a key, not guessed from its alphabet, so a random secret in base64 or hex passes.
  */
 export function publicKeyFormOf(bytes: Buffer): string | undefined {
   const text = bytes.toString('latin1').trim();
