@@ -1,6 +1,7 @@
-import { createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { InjectionToken, ModuleMetadata, OptionalFactoryDependency, Provider, Type } from '@nestjs/common';
 import { JwtDevicesConfigError } from './errors.js';
+import { resolveKeys } from './options/key-policy.js';
 
 /** Seconds as a number, or a string such as `'90s'`, `'30m'`, `'12h'`, `'7d'`. */
 export type Duration = number | string;
@@ -132,8 +133,6 @@ export class JwtDevicesDefaults {
 }
 
 export const MAX_LEEWAY_SECONDS = 120;
-export const MIN_HMAC_SECRET_BYTES = 32;
-export const MIN_RSA_BITS = 2048;
 
 const KNOWN_OPTIONS = new Set<string>([
   'secret', 'privateKey', 'publicKey', 'algorithm', 'accessTokenTtl', 'leeway', 'issuer', 'audience',
@@ -224,7 +223,7 @@ export function resolveOptions(
   if (!JWT_ALGORITHMS.includes(algorithm)) {
     problems.push(`algorithm: must be one of ${JWT_ALGORITHMS.join(', ')} (got ${describe(algorithm)})`);
   }
-  const keys = resolveKeys(o, algorithm, problems);
+  const keys = JWT_ALGORITHMS.includes(algorithm) ? resolveKeys(o, algorithm, problems) : undefined;
 
   const accessTokenTtl = duration('accessTokenTtl', { positive: true });
   const leeway = duration('leeway');
@@ -243,16 +242,12 @@ export function resolveOptions(
   const rotatePermanentTokens = boolean('rotatePermanentTokens');
   const headerRules = boolean('headerRules');
 
-  if (permanentTokenAuth && accessTokenTtl !== undefined && idleExpiry !== undefined && accessTokenTtl > idleExpiry) {
-    problems.push(
-      `accessTokenTtl: must not outlive a device's idle expiry (permanentTokenExpirationDelta = ${idleExpiry} s)`,
-    );
+  // Only combinations that defeat a rule stop the boot; merely unusual ones are warned about (see option-warnings.ts).
+  if (permanentTokenAuth && !rotatePermanentTokens && accuracy !== undefined && idleExpiry !== undefined && accuracy >= idleExpiry) {
+    problems.push('permanentTokenExpirationAccuracy: must be shorter than permanentTokenExpirationDelta, or no refresh ever extends a device\'s life');
   }
-  if (accuracy !== undefined && idleExpiry !== undefined && accuracy >= idleExpiry) {
-    problems.push('permanentTokenExpirationAccuracy: must be shorter than permanentTokenExpirationDelta');
-  }
-  if (grace !== undefined && idleExpiry !== undefined && grace >= idleExpiry) {
-    problems.push('rotationGracePeriod: must be shorter than permanentTokenExpirationDelta');
+  if (permanentTokenAuth && rotatePermanentTokens && grace !== undefined && idleExpiry !== undefined && grace >= idleExpiry) {
+    problems.push('rotationGracePeriod: must be shorter than permanentTokenExpirationDelta, or a replayed previous token never revokes its device');
   }
 
   const prefixes = o.authHeaderPrefixes;
@@ -319,65 +314,4 @@ export function resolveOptions(
 
 function stripUndefined(values: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
-}
-
-const EXPECTED_KEY_TYPES: Record<string, string[]> = {
-  // Not rsa-pss: Node would sign PS-style padding under an RS header, which no one else verifies.
-  RS: ['rsa'],
-  ES: ['ec'],
-  Ed: ['ed25519', 'ed448'],
-};
-const EC_CURVES: Record<string, string> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
-
-function resolveKeys(
-  o: Record<string, unknown>,
-  algorithm: JwtAlgorithm,
-  problems: string[],
-): { signingKey: KeyObject; verificationKey: KeyObject } | undefined {
-  if (!JWT_ALGORITHMS.includes(algorithm)) return undefined;
-  const { secret, privateKey, publicKey } = o;
-  if (algorithm.startsWith('HS')) {
-    if (privateKey !== undefined || publicKey !== undefined) {
-      problems.push(`privateKey/publicKey: not used by ${algorithm}; give a secret, or pick an RS/ES/EdDSA algorithm`);
-    }
-    if (typeof secret !== 'string' && !Buffer.isBuffer(secret)) {
-      problems.push(`secret: required for ${algorithm}, a string or Buffer of at least ${MIN_HMAC_SECRET_BYTES} bytes`);
-      return undefined;
-    }
-    const bytes = Buffer.from(secret);
-    if (bytes.toString('latin1').includes('-----BEGIN')) {
-      // A public key is public: used as an HMAC secret, it would let anyone who has it sign tokens.
-      problems.push(`secret: looks like a PEM key; an ${algorithm} secret must be random bytes kept private`);
-      return undefined;
-    }
-    if (bytes.length < MIN_HMAC_SECRET_BYTES) {
-      problems.push(`secret: must be at least ${MIN_HMAC_SECRET_BYTES} bytes for ${algorithm} (got ${bytes.length})`);
-      return undefined;
-    }
-    const key = createSecretKey(bytes);
-    return { signingKey: key, verificationKey: key };
-  }
-  if (secret !== undefined) problems.push(`secret: not used by ${algorithm}; give privateKey and publicKey`);
-  if (privateKey === undefined || publicKey === undefined) {
-    problems.push(`privateKey, publicKey: both required for ${algorithm}`);
-    return undefined;
-  }
-  try {
-    const signingKey = createPrivateKey(privateKey as string | Buffer);
-    const verificationKey = createPublicKey(publicKey as string | Buffer);
-    const expected = EXPECTED_KEY_TYPES[algorithm.slice(0, 2)];
-    for (const [name, key] of [['privateKey', signingKey], ['publicKey', verificationKey]] as const) {
-      if (!expected.includes(key.asymmetricKeyType ?? '')) {
-        problems.push(`${name}: a ${key.asymmetricKeyType} key cannot be used with ${algorithm}`);
-      } else if (EC_CURVES[algorithm] && key.asymmetricKeyDetails?.namedCurve !== EC_CURVES[algorithm]) {
-        problems.push(`${name}: ${algorithm} needs a ${EC_CURVES[algorithm]} key`);
-      } else if (key.asymmetricKeyType === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS) {
-        problems.push(`${name}: RSA keys must have at least ${MIN_RSA_BITS} bits`);
-      }
-    }
-    return { signingKey, verificationKey };
-  } catch {
-    problems.push('privateKey/publicKey: not a readable PEM or DER key');
-    return undefined;
-  }
 }

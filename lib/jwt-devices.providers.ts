@@ -1,4 +1,4 @@
-import type { Provider } from '@nestjs/common';
+import { Logger, type Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR, Reflector } from '@nestjs/core';
 import { AccessTokenAuthenticator } from './auth/access-token.authenticator.js';
 import { JwtDevicesStrategy } from './auth/jwt-devices.strategy.js';
@@ -21,6 +21,7 @@ import {
 } from './jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS, JWT_DEVICES_RAW_OPTIONS } from './jwt-devices.internal-constants.js';
 import { resolveOptions, type JwtDevicesModuleOptions, type ResolvedJwtDevicesOptions } from './jwt-devices.options.js';
+import { optionWarnings } from './options/option-warnings.js';
 import { SessionsService } from './sessions.service.js';
 import { TokensService } from './tokens.service.js';
 import { UsersGateway } from './users.gateway.js';
@@ -49,7 +50,12 @@ export const serviceProviders: Provider[] = [
 export function resolvedOptionsProvider(source: 'forRoot' | 'forRootAsync'): Provider {
   return {
     provide: JWT_DEVICES_OPTIONS,
-    useFactory: (raw: JwtDevicesModuleOptions) => resolveOptions(raw, source),
+    useFactory: (raw: JwtDevicesModuleOptions) => {
+      const options = resolveOptions(raw, source);
+      const logger = new Logger('JwtDevicesModule');
+      for (const warning of optionWarnings(options)) logger.warn(warning);
+      return options;
+    },
     inject: [JWT_DEVICES_RAW_OPTIONS],
   };
 }

@@ -20,4 +20,6 @@ main().catch((error: unknown) => {
   const message = isConfigError || !(error instanceof Error) ? String(error) : error.stack;
   new Logger('SampleApp').error(message);
   process.exitCode = 1;
+  // A failed boot leaves open what had started (TypeORM's MariaDB pool never lets go): end once stderr is out, as Nest's abortOnError would.
+  process.stderr.write('', () => process.exit());
 });

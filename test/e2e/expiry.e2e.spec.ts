@@ -42,8 +42,8 @@ async function lastRequestMs(app: TestApp, deviceId: number): Promise<number> {
 }
 
 /**
- * A valid access token for a device, signed now. Access tokens may not outlive the idle window,
- * so the login's own token has expired by the time its device has: this one has not.
+ * A valid access token for a device, signed now. Where access tokens live no longer than the idle
+ * window, the login's own token has expired by the time its device has: this one has not.
  */
 async function freshAccessToken(app: TestApp, deviceId: number): Promise<string> {
   const device = (await app.devices()).find(({ id }) => id === deviceId);
@@ -117,6 +117,28 @@ forEachServer((database) => {
         permanentToken = response.json!.permanent_token!;
       }
       assert.ok((await deviceIds(app)).includes(login.device_id));
+    });
+  });
+
+  describe('access tokens that outlive the idle window (accessTokenTtl: 2h, permanentTokenExpirationDelta: 1h)', () => {
+    const db = useFreshDatabase(database);
+    let app: TestApp;
+    before(async () => {
+      app = await TestApp.start(db(), { module: { accessTokenTtl: 2 * HOUR, permanentTokenExpirationDelta: HOUR, permanentTokenExpirationAccuracy: MINUTE } });
+    });
+    after(() => app.close());
+
+    it("answers the login's own unexpired access token with 401 once its device has idled past 1h, and deletes the device", async () => {
+      const login = await app.login('alice');
+      const { exp } = JSON.parse(Buffer.from(login.token.split('.')[1], 'base64url').toString()) as { exp: number };
+      app.clock.advance(HOUR - 1);
+      assert.equal((await profile(app, login.token)).status, 200, 'the device is alive within the idle window');
+      app.clock.advance(2);
+      assert.ok(exp * 1000 > app.clock.now().getTime(), 'the access token itself has not expired');
+
+      assertUnauthorized(await profile(app, login.token));
+      assert.equal((await deviceIds(app)).includes(login.device_id), false, 'the idle-expired device is deleted');
+      assertRefused(await refresh(app, login.permanent_token));
     });
   });
 

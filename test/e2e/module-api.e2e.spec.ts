@@ -177,7 +177,8 @@ forEachDatabase((database) => {
           secret: 'too-short-secret',
           leeway: 121,
           rotationGracePeriod: -1,
-          accessTokenTtl: '8d',
+          rotatePermanentTokens: false,
+          permanentTokenExpirationAccuracy: '8d',
           maxDevicesPerUser: 0,
           userService: new TestUsers(),
           ...({ accessTokenTTL: 60 } as object),
@@ -187,7 +188,7 @@ forEachDatabase((database) => {
         /^secret: .*at least 32 bytes/,
         /^leeway: .*at most 120/,
         /^rotationGracePeriod: /,
-        /^accessTokenTtl: .*permanentTokenExpirationDelta/,
+        /^permanentTokenExpirationAccuracy: must be shorter than permanentTokenExpirationDelta/,
         /^maxDevicesPerUser: /,
         /^accessTokenTTL: unknown option/,
       ]);

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { Module } from '@nestjs/common';
+import { ConsoleLogger, Module, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwtDevicesConfigError, JwtDevicesModule, type JwtAlgorithm, type JwtDevicesModuleOptions } from '../../lib/index.js';
@@ -20,6 +20,29 @@ const SHORT_SECRET = 'a-secret-of-exactly-31-bytes-xx';
 const STRONG_RSA = rsaPair(2048);
 const WEAK_RSA = rsaPair(1024);
 const WEAKER_RSA = rsaPair(1536);
+const OTHER_RSA = rsaPair(2048);
+const publicKeyEncoding = { type: 'spki', format: 'pem' } as const;
+const privateKeyEncoding = { type: 'pkcs8', format: 'pem' } as const;
+const p256Pair = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1', publicKeyEncoding, privateKeyEncoding });
+const ed25519Pair = () => generateKeyPairSync('ed25519', { publicKeyEncoding, privateKeyEncoding });
+const [P256, OTHER_P256, ED25519, OTHER_ED25519] = [p256Pair(), p256Pair(), ed25519Pair(), ed25519Pair()];
+const RSA_PUBLIC_DER = createPublicKey(STRONG_RSA.publicKey).export({ type: 'spki', format: 'der' });
+const RSA_PUBLIC_BASE64 = RSA_PUBLIC_DER.toString('base64');
+const RSA_PUBLIC_JWK = JSON.stringify(createPublicKey(STRONG_RSA.publicKey).export({ format: 'jwk' }));
+const ED25519_OPENSSH = openSshEd25519(ED25519.publicKey);
+const PAIR_MISMATCH = /^privateKey, publicKey: not one key pair; tokens signed with privateKey would fail to verify with publicKey$/;
+const PUBLIC_KEY_SECRET = (form: string) => new RegExp(`^secret: looks like a public key \\(${form}\\); a public key is no secret, so anyone who has it could sign HS256 tokens`);
+
+/** An `authorized_keys` line: the key type and the raw key, each as a length-prefixed field, in base64. */
+function openSshEd25519(publicKeyPem: string): string {
+  const field = (bytes: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    return Buffer.concat([length, bytes]);
+  };
+  const raw = Buffer.from(createPublicKey(publicKeyPem).export({ format: 'jwk' }).x!, 'base64url');
+  return `ssh-ed25519 ${Buffer.concat([field(Buffer.from('ssh-ed25519')), field(raw)]).toString('base64')} ops@example`;
+}
 
 interface WeakConfig {
   name: string;
@@ -59,11 +82,23 @@ const WEAK_CONFIGS: WeakConfig[] = [
   { name: 'RS256 with a 1024-bit RSA key pair', options: asymmetric('RS256', WEAK_RSA), problem: /^privateKey: RSA keys must have at least 2048 bits$/, hidden: [WEAK_RSA.privateKey] },
   { name: 'RS256 with a 1536-bit RSA key pair', options: asymmetric('RS256', WEAKER_RSA), problem: /^publicKey: RSA keys must have at least 2048 bits$/, hidden: [WEAKER_RSA.privateKey] },
   { name: 'RS256 with a strong private key and a 1024-bit public key', options: asymmetric('RS256', { privateKey: STRONG_RSA.privateKey, publicKey: WEAK_RSA.publicKey }), problem: /^publicKey: RSA keys must have at least 2048 bits$/, hidden: [STRONG_RSA.privateKey] },
-  { name: 'an access-token lifetime longer than the 7-day idle expiry', options: { accessTokenTtl: '8d' }, problem: /^accessTokenTtl: must not outlive a device's idle expiry/ },
   {
-    name: 'a 1-hour access-token lifetime with a 30-minute idle expiry',
-    options: { accessTokenTtl: 3600, permanentTokenExpirationDelta: '30m', permanentTokenExpirationAccuracy: '5m' },
-    problem: /^accessTokenTtl: must not outlive a device's idle expiry \(permanentTokenExpirationDelta = 1800 s\)$/,
+    name: 'RS256 with a private key that does not match the public key',
+    options: asymmetric('RS256', { privateKey: STRONG_RSA.privateKey, publicKey: OTHER_RSA.publicKey }),
+    problem: PAIR_MISMATCH,
+    hidden: [STRONG_RSA.privateKey],
+  },
+  { name: 'ES256 with two P-256 keys of different pairs', options: asymmetric('ES256', { privateKey: P256.privateKey, publicKey: OTHER_P256.publicKey }), problem: PAIR_MISMATCH, hidden: [P256.privateKey] },
+  { name: 'EdDSA with two Ed25519 keys of different pairs', options: asymmetric('EdDSA', { privateKey: ED25519.privateKey, publicKey: OTHER_ED25519.publicKey }), problem: PAIR_MISMATCH, hidden: [ED25519.privateKey] },
+  { name: 'an RSA public key as the HS256 secret, as DER bytes', options: { secret: RSA_PUBLIC_DER }, problem: PUBLIC_KEY_SECRET('DER') },
+  { name: 'an RSA public key as the HS256 secret, as JWK text', options: { secret: RSA_PUBLIC_JWK }, problem: PUBLIC_KEY_SECRET('JWK') },
+  { name: 'an RSA public key as the HS256 secret, as base64 SPKI on one line', options: { secret: RSA_PUBLIC_BASE64 }, problem: PUBLIC_KEY_SECRET('base64 DER') },
+  { name: 'an RSA public key as the HS256 secret, as a PEM body without its armor', options: { secret: RSA_PUBLIC_BASE64.replace(/(.{64})/g, '$1\n') }, problem: PUBLIC_KEY_SECRET('base64 DER') },
+  { name: 'an Ed25519 public key as the HS256 secret, as an OpenSSH line', options: { secret: ED25519_OPENSSH }, problem: PUBLIC_KEY_SECRET('OpenSSH') },
+  {
+    name: 'a rotation grace period as long as the idle expiry',
+    options: { rotationGracePeriod: '30m', permanentTokenExpirationDelta: '30m', permanentTokenExpirationAccuracy: '5m' },
+    problem: /^rotationGracePeriod: must be shorter than permanentTokenExpirationDelta, or a replayed previous token never revokes its device$/,
   },
 ];
 
@@ -88,8 +123,17 @@ async function outcomeOf(starting: Promise<SampleAppProcess>): Promise<string> {
   }
 }
 
+/** Keeps what Nest logs at warning level, as `[context] message`. */
+class WarningLog extends ConsoleLogger {
+  readonly warnings: string[] = [];
+  override warn(message: unknown, context?: string): void {
+    this.warnings.push(`[${context}] ${String(message)}`);
+  }
+  override log(): void {}
+}
+
 /** Boots a real Nest app around the module; NestFactory rethrows instead of aborting the process. */
-async function boot(options: Partial<JwtDevicesModuleOptions>, via: 'forRoot' | 'forRootAsync'): Promise<void> {
+async function boot(options: Partial<JwtDevicesModuleOptions>, via: 'forRoot' | 'forRootAsync', logger: LoggerService | false = false): Promise<void> {
   const runtime = { secret: TEST_SECRET, ...options, userService } as JwtDevicesModuleOptions;
   @Module({
     imports: [
@@ -98,7 +142,7 @@ async function boot(options: Partial<JwtDevicesModuleOptions>, via: 'forRoot' | 
     ],
   })
   class WeakAppModule {}
-  const app = await NestFactory.create(WeakAppModule, { logger: false, abortOnError: false });
+  const app = await NestFactory.create(WeakAppModule, { logger, abortOnError: false });
   await app.close();
 }
 
@@ -115,14 +159,29 @@ describe('weak configurations are refused by resolveOptions', () => {
   }
 
   it('lists every weakness of one configuration in one error', () => {
-    const options = { algorithm: 'HS256' as const, secret: SHORT_SECRET, leeway: 300, accessTokenTtl: '8d', userService };
+    const options = { algorithm: 'HS256' as const, secret: SHORT_SECRET, leeway: 300, rotationGracePeriod: '8d', userService };
     assert.throws(
       () => resolveOptions(options),
       (error: unknown) => {
-        for (const problem of [/^secret: must be at least 32 bytes/, /^leeway: must be at most 120/, /^accessTokenTtl: must not outlive/]) assertConfigError(error, { problem, hidden: [SHORT_SECRET] });
+        for (const problem of [/^secret: must be at least 32 bytes/, /^leeway: must be at most 120/, /^rotationGracePeriod: must be shorter/]) assertConfigError(error, { problem, hidden: [SHORT_SECRET] });
         return true;
       },
     );
+  });
+
+  it('lists a key refusal with the other problems, in the one error', () => {
+    const options = { ...asymmetric('RS256', { privateKey: STRONG_RSA.privateKey, publicKey: OTHER_RSA.publicKey }), leeway: 300, userService };
+    assert.throws(
+      () => resolveOptions(options),
+      (error: unknown) => {
+        for (const problem of [PAIR_MISMATCH, /^leeway: must be at most 120/]) assertConfigError(error, { problem, hidden: [STRONG_RSA.privateKey] });
+        return true;
+      },
+    );
+  });
+
+  it('accepts a random 32-byte secret given as base64, though a public key in base64 is refused', () => {
+    for (let round = 0; round < 20; round++) assert.equal(resolveOptions({ secret: randomBytes(32).toString('base64'), userService }).algorithm, 'HS256');
   });
 
   it('refuses the public key PEM given as an HMAC secret (anyone holding the public key could sign)', () => {
@@ -133,7 +192,8 @@ describe('weak configurations are refused by resolveOptions', () => {
 
 describe('weak configurations stop the app at boot', () => {
   const BOOTED: WeakConfig[] = WEAK_CONFIGS.filter(({ name }) =>
-    ['an HS256 secret of 31 bytes', 'algorithm "none"', 'a leeway of 121 s', 'RS256 without keys', 'RS256 with a 1024-bit RSA key pair', 'an access-token lifetime longer than the 7-day idle expiry'].includes(name),
+    ['an HS256 secret of 31 bytes', 'algorithm "none"', 'a leeway of 121 s', 'RS256 without keys', 'RS256 with a 1024-bit RSA key pair', 'a rotation grace period as long as the idle expiry',
+      'RS256 with a private key that does not match the public key', 'an RSA public key as the HS256 secret, as base64 SPKI on one line'].includes(name),
   );
 
   it('a strong configuration boots, so each failure below is the weakness at work', async () => {
@@ -148,6 +208,26 @@ describe('weak configurations stop the app at boot', () => {
       });
     }
   }
+});
+
+describe('an unusual but sound configuration boots, with a warning', () => {
+  const LONG_ACCESS_TOKENS = { accessTokenTtl: 7200, permanentTokenExpirationDelta: 3600, permanentTokenExpirationAccuracy: 60 };
+  const WARNING = /^\[JwtDevicesModule\] accessTokenTtl \(7200 s\) is longer than permanentTokenExpirationDelta \(3600 s\): a device not refreshed within the idle window expires/;
+
+  for (const via of ['forRoot', 'forRootAsync'] as const) {
+    it(`${via}: an access token longer than the idle window boots, and the module warns once, naming both options`, async () => {
+      const log = new WarningLog();
+      await boot(LONG_ACCESS_TOKENS, via, log);
+      assert.equal(log.warnings.length, 1, JSON.stringify(log.warnings));
+      assert.match(log.warnings[0], WARNING);
+    });
+  }
+
+  it('the defaults boot without a warning, so the one above is the combination at work', async () => {
+    const log = new WarningLog();
+    await boot({}, 'forRootAsync', log);
+    assert.deepEqual(log.warnings, []);
+  });
 });
 
 describe('weak configurations stop the sample app, configured by its environment', () => {
@@ -168,11 +248,24 @@ describe('weak configurations stop the sample app, configured by its environment
       problem: /RSA keys must have at least 2048 bits/,
       hidden: [WEAK_RSA.privateKey.split('\n')[1]],
     },
-    { name: 'JWT_DEVICES_ACCESS_TOKEN_TTL=8d', env: { JWT_DEVICES_ACCESS_TOKEN_TTL: '8d' }, problem: /accessTokenTtl: must not outlive a device's idle expiry/ },
+    {
+      name: 'an RS256 private key that does not match the public key',
+      env: { JWT_DEVICES_ALGORITHM: 'RS256', JWT_DEVICES_PRIVATE_KEY: pem(STRONG_RSA.privateKey), JWT_DEVICES_PUBLIC_KEY: pem(OTHER_RSA.publicKey) },
+      problem: /privateKey, publicKey: not one key pair/,
+      hidden: [STRONG_RSA.privateKey.split('\n')[1]],
+    },
+    { name: 'a JWT_SECRET that is an RSA public key in base64', env: { JWT_SECRET: RSA_PUBLIC_BASE64 }, problem: /secret: looks like a public key \(base64 DER\); a public key is no secret/ },
+    { name: 'JWT_DEVICES_ROTATION_GRACE_PERIOD=7d', env: { JWT_DEVICES_ROTATION_GRACE_PERIOD: '7d' }, problem: /rotationGracePeriod: must be shorter than permanentTokenExpirationDelta/ },
   ];
 
   it('a strong environment starts and listens, so each failure below is the weakness at work', async () => {
     assert.equal(await outcomeOf(SampleAppProcess.start({ DATABASE_URL: databaseUrl(), JWT_SECRET: TEST_SECRET })), 'listening');
+  });
+
+  it('JWT_DEVICES_ACCESS_TOKEN_TTL=8d (longer than the 7-day idle expiry) starts and listens, and the module warns', async () => {
+    const app = await SampleAppProcess.start({ DATABASE_URL: databaseUrl(), JWT_SECRET: TEST_SECRET, JWT_DEVICES_ACCESS_TOKEN_TTL: '8d', NO_COLOR: '1' });
+    await app.stop();
+    assert.match(app.output(), /WARN \[JwtDevicesModule\] accessTokenTtl \(691200 s\) is longer than permanentTokenExpirationDelta \(604800 s\)/);
   });
 
   for (const { name, env, problem, hidden = [] } of cases) {

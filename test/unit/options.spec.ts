@@ -9,6 +9,7 @@ import {
   type JwtDevicesUserService,
   type ResolvedJwtDevicesOptions,
 } from '../../lib/jwt-devices.options.js';
+import { optionWarnings } from '../../lib/options/option-warnings.js';
 
 const SECRET_32 = 'a'.repeat(32);
 const userService: JwtDevicesUserService = { validateCredentials: () => null, findById: () => null };
@@ -124,7 +125,7 @@ describe('resolveOptions', () => {
         secret: 'short-secret',
         leeway: 121,
         permanentTokenExpirationAccuracy: -1,
-        accessTokenTtl: '8d',
+        rotationGracePeriod: '8d',
         accessTokenTTL: 60,
       }),
     );
@@ -132,7 +133,7 @@ describe('resolveOptions', () => {
       /^secret: must be at least 32 bytes for HS256 \(got 12\)$/,
       /^leeway: must be at most 120 seconds \(got 121\)$/,
       /^permanentTokenExpirationAccuracy: must be a non-negative number of seconds$/,
-      /^accessTokenTtl: must not outlive a device's idle expiry/,
+      /^rotationGracePeriod: must be shorter than permanentTokenExpirationDelta/,
       /^accessTokenTTL: unknown option$/,
     ]);
   });
@@ -219,11 +220,41 @@ describe('resolveOptions', () => {
     ]);
   });
 
-  it('an accessTokenTtl longer than permanentTokenExpirationDelta is a problem, but not with permanentTokenAuth off', () => {
-    assertProblems(problemsOf(() => resolve({ accessTokenTtl: '2h', permanentTokenExpirationDelta: '1h', permanentTokenExpirationAccuracy: 60 })), [
-      /^accessTokenTtl: must not outlive a device's idle expiry \(permanentTokenExpirationDelta = 3600 s\)$/,
+  it('an accessTokenTtl longer than permanentTokenExpirationDelta is accepted, with a warning that names both', () => {
+    const resolved = resolve({ accessTokenTtl: '2h', permanentTokenExpirationDelta: '1h', permanentTokenExpirationAccuracy: 60 });
+    assert.equal(resolved.accessTokenTtl, 7200);
+    assert.deepEqual(optionWarnings(resolved), [
+      'accessTokenTtl (7200 s) is longer than permanentTokenExpirationDelta (3600 s): ' +
+        'a device not refreshed within the idle window expires, and its access tokens get 401 before their exp',
     ]);
-    assert.equal(resolve({ accessTokenTtl: '8d', permanentTokenAuth: false }).accessTokenTtl, 8 * 86400);
+  });
+
+  it('warns of nothing for the defaults, for an access token as long as the idle window, or with permanentTokenAuth off', () => {
+    assert.deepEqual(optionWarnings(resolve({})), []);
+    assert.deepEqual(optionWarnings(resolve({ accessTokenTtl: '1h', permanentTokenExpirationDelta: '1h', permanentTokenExpirationAccuracy: 60 })), []);
+    assert.deepEqual(optionWarnings(resolve({ accessTokenTtl: '8d', permanentTokenAuth: false })), []);
+  });
+
+  it('without rotation, an accuracy as long as the idle window is a problem: no refresh would extend a device', () => {
+    assertProblems(problemsOf(() => resolve({ rotatePermanentTokens: false, permanentTokenExpirationDelta: '1h', permanentTokenExpirationAccuracy: '1h' })), [
+      /^permanentTokenExpirationAccuracy: must be shorter than permanentTokenExpirationDelta, or no refresh ever extends a device's life$/,
+    ]);
+    assert.equal(resolve({ rotatePermanentTokens: false, permanentTokenExpirationDelta: '1h', permanentTokenExpirationAccuracy: 3599 }).permanentTokenExpirationAccuracy, 3599);
+  });
+
+  it('with rotation, a grace period as long as the idle window is a problem: a replayed previous token would never revoke', () => {
+    assertProblems(problemsOf(() => resolve({ permanentTokenExpirationDelta: '1h', permanentTokenExpirationAccuracy: 60, rotationGracePeriod: '1h' })), [
+      /^rotationGracePeriod: must be shorter than permanentTokenExpirationDelta, or a replayed previous token never revokes its device$/,
+    ]);
+  });
+
+  it('an accuracy or grace period the configuration never uses is not held against the idle window', () => {
+    // Rotation writes the last-request time on every refresh, so the accuracy is unused.
+    assert.equal(resolve({ permanentTokenExpirationDelta: '1h', permanentTokenExpirationAccuracy: '2h' }).permanentTokenExpirationAccuracy, 7200);
+    // Without rotation there is no previous token to be graceful about.
+    assert.equal(resolve({ rotatePermanentTokens: false, permanentTokenExpirationDelta: '1h', permanentTokenExpirationAccuracy: 60, rotationGracePeriod: '2h' }).rotationGracePeriod, 7200);
+    // Without devices there is no idle window at all.
+    assert.equal(resolve({ permanentTokenAuth: false, permanentTokenExpirationDelta: '1h', permanentTokenExpirationAccuracy: '2h', rotationGracePeriod: '2h' }).permanentTokenAuth, false);
   });
 
   it('an unknown option is named', () => {

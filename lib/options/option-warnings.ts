@@ -1,0 +1,14 @@
+import type { ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
+
+/** Combinations that are legitimate but easy to misread: logged at boot, never refused. */
+export function optionWarnings(options: ResolvedJwtDevicesOptions): string[] {
+  const warnings: string[] = [];
+  const { permanentTokenAuth, accessTokenTtl, permanentTokenExpirationDelta: idleExpiry } = options;
+  if (permanentTokenAuth && accessTokenTtl > idleExpiry) {
+    warnings.push(
+      `accessTokenTtl (${accessTokenTtl} s) is longer than permanentTokenExpirationDelta (${idleExpiry} s): ` +
+        'a device not refreshed within the idle window expires, and its access tokens get 401 before their exp',
+    );
+  }
+  return warnings;
+}
