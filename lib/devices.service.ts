@@ -72,26 +72,26 @@ export class DevicesService {
   }
 
   /**
-   * Keeps the user's `maxDevicesPerUser` most recently used devices. Every login ranks them the same way
-   * (last request, then id, newest first), so concurrent logins agree on who stays and the newest always
-   * does; a login whose own device lost that ranking is refused rather than answered with a dead device.
+   * Keeps at most `maxDevicesPerUser` devices of the user. Logins newer than this one (higher ids)
+   * take their slots first; the slots left go to older devices by last use, so the least recently
+   * used go. A login only ever deletes older devices, or its own when newer logins took every slot:
+   * then it is refused rather than answered with a dead device.
    */
   private async enforceDeviceLimit(created: Device): Promise<void> {
-    const newestFirst = await this.db(() =>
-      this.devices.find({
-        select: { id: true, userId: true },
-        where: { userId: created.userId },
-        order: { lastRequestDatetime: 'DESC', id: 'DESC' },
-      }),
+    const max = this.options.maxDevicesPerUser!;
+    const all = await this.db(() =>
+      this.devices.find({ select: { id: true, userId: true, lastRequestDatetime: true }, where: { userId: created.userId } }),
     );
-    const surplus = newestFirst
-      .filter((device) => ownedBy(device, created.userId))
-      .slice(this.options.maxDevicesPerUser)
-      .map(({ id }) => id);
+    const own = all.filter((device) => ownedBy(device, created.userId));
+    const newerOrThis = own.filter(({ id }) => id >= created.id).length;
+    const olderByLastUse = own
+      .filter(({ id }) => id < created.id)
+      .sort((a, b) => b.lastRequestDatetime.getTime() - a.lastRequestDatetime.getTime() || b.id - a.id);
+    const surplus = olderByLastUse.slice(Math.max(0, max - newerOrThis)).map(({ id }) => id);
+    const crowdedOut = newerOrThis > max;
+    if (crowdedOut) surplus.push(created.id);
     if (surplus.length > 0) await this.deleteIds(surplus);
-    if (surplus.includes(created.id) || !(await this.db(() => this.queries.findById(created.id)))) {
-      throw new DeviceLimitRaceError();
-    }
+    if (crowdedOut || !(await this.db(() => this.queries.findById(created.id)))) throw new DeviceLimitRaceError();
   }
 
   /** The live device a permanent token opens; a rotated-away token shown after the grace period revokes it. */
