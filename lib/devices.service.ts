@@ -78,9 +78,16 @@ export class DevicesService {
    */
   private async enforceDeviceLimit(created: Device): Promise<void> {
     const newestFirst = await this.db(() =>
-      this.devices.find({ select: { id: true }, where: { userId: created.userId }, order: { lastRequestDatetime: 'DESC', id: 'DESC' } }),
+      this.devices.find({
+        select: { id: true, userId: true },
+        where: { userId: created.userId },
+        order: { lastRequestDatetime: 'DESC', id: 'DESC' },
+      }),
     );
-    const surplus = newestFirst.slice(this.options.maxDevicesPerUser).map(({ id }) => id);
+    const surplus = newestFirst
+      .filter((device) => ownedBy(device, created.userId))
+      .slice(this.options.maxDevicesPerUser)
+      .map(({ id }) => id);
     if (surplus.length > 0) await this.deleteIds(surplus);
     if (surplus.includes(created.id) || !(await this.db(() => this.queries.findById(created.id)))) {
       throw new DeviceLimitRaceError();
@@ -178,12 +185,13 @@ export class DevicesService {
       }
       this.cache.set(device, nowMs);
     }
-    return device.userId === String(userId) ? device : null;
+    return ownedBy(device, userId) ? device : null;
   }
 
   /** The user's live devices, by id. */
   async listForUser(userId: string | number): Promise<Device[]> {
-    const all = await this.db(() => this.devices.find({ where: { userId: String(userId) }, order: { id: 'ASC' } }));
+    const found = await this.db(() => this.devices.find({ where: { userId: String(userId) }, order: { id: 'ASC' } }));
+    const all = found.filter((device) => ownedBy(device, userId));
     const now = this.clock.now();
     const expired = all.filter((device) => this.isExpired(device, now)).map(({ id }) => id);
     if (expired.length > 0) await this.deleteIds(expired);
@@ -193,12 +201,16 @@ export class DevicesService {
   /** Logs one device of the user out; false when the user has no such device. */
   async revoke(userId: string | number, deviceId: number): Promise<boolean> {
     if (deviceId > MAX_DEVICE_ID) return false;
-    const result = await this.db(() => this.devices.delete({ id: deviceId, userId: String(userId) }));
-    this.cache.forget([deviceId]);
-    const revoked = (result.affected ?? 0) > 0;
+    // Ownership is checked here, not in the DELETE's WHERE, where the column's collation would decide it.
+    const device = await this.db(() => this.queries.findById(deviceId));
+    if (!device) {
+      // Gone already, perhaps by another instance: this one's cached copy goes too.
+      this.cache.forget([deviceId]);
+      return false;
+    }
+    if (!ownedBy(device, userId)) return false;
     // Its rotated-away hashes go too, or a stale token would later pass for reuse and revoke that id again.
-    if (revoked) await this.db(() => this.retiredTokens.delete({ deviceId }));
-    return revoked;
+    return (await this.deleteIds([device.id])) > 0;
   }
 
   /** Logs every device of the user out, e.g. when the user is deleted or their password changes. */
@@ -256,8 +268,8 @@ export class DevicesService {
   }
 
   private async idsOfUser(userId: string | number): Promise<number[]> {
-    const rows = await this.db(() => this.devices.find({ select: { id: true }, where: { userId: String(userId) } }));
-    return rows.map(({ id }) => id);
+    const rows = await this.db(() => this.devices.find({ select: { id: true, userId: true }, where: { userId: String(userId) } }));
+    return rows.filter((device) => ownedBy(device, userId)).map(({ id }) => id);
   }
 
   private async deleteIds(ids: number[]): Promise<number> {
@@ -277,6 +289,14 @@ export class DevicesService {
       throw new JwtDevicesUnavailableError(name);
     }
   }
+}
+
+/**
+ * Byte for byte: a MySQL/MariaDB column left with a `_ci` or PAD SPACE collation (by `synchronize`, or
+ * before the collation migration) matches 'Alice', 'alicé' and 'alice ' when asked for 'alice'.
+ */
+function ownedBy(device: Pick<Device, 'userId'>, userId: string | number): boolean {
+  return device.userId === String(userId);
 }
 
 /** Truncates to at most `max` code points, so no surrogate pair is cut in half. */
