@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, createSecretKey, sign, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createSecretKey, sign, verify, X509Certificate, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { JwtAlgorithm } from '../jwt-devices.options.js';
 
 export const MIN_HMAC_SECRET_BYTES = 32;
@@ -108,17 +108,30 @@ const HEX = /^(?:[0-9A-Fa-f]{2})+$/;
 /**
  * The form of public key that `bytes` hold, if they hold one (`'PEM'` for any PEM text). Each form
  * is parsed as a key, not guessed from its alphabet, so a random secret in base64 or hex passes.
+ * Base64 and hex are decoded once and looked at again, as a PEM or JWK left encoded in a secret store would be.
  */
-export function publicKeyFormOf(bytes: Buffer): string | undefined {
+export function publicKeyFormOf(bytes: Buffer, decodeOnce = true): string | undefined {
   const text = bytes.toString('latin1').trim();
   if (text.includes('-----BEGIN') || text.includes('---- BEGIN SSH2 PUBLIC KEY ----')) return 'PEM';
   if (OPENSSH_PUBLIC_KEY.test(text)) return 'OpenSSH';
-  if (isDerPublicKey(bytes)) return 'DER';
+  if (isDerPublicKey(bytes) || isDerCertificate(bytes)) return 'DER';
   if (isJwk(text)) return 'JWK';
+  if (!decodeOnce) return undefined;
   const compact = text.replace(/\s+/g, '');
-  if (HEX.test(compact) && isDerPublicKey(Buffer.from(compact, 'hex'))) return 'hex DER';
-  if (BASE64.test(compact) && isDerPublicKey(Buffer.from(compact, 'base64'))) return 'base64 DER';
+  const decodings: Array<[string, Buffer | undefined]> = [
+    ['hex', HEX.test(compact) ? Buffer.from(compact, 'hex') : undefined],
+    ['base64', BASE64.test(compact) ? Buffer.from(compact, 'base64') : undefined],
+  ];
+  for (const [encoding, decoded] of decodings) {
+    const form = decoded && publicKeyFormOf(decoded, false);
+    if (form) return `${encoding} ${form}`;
+  }
   return undefined;
+}
+
+/** An X.509 certificate in DER: it carries a public key too. */
+function isDerCertificate(bytes: Buffer): boolean {
+  return bytes[0] === 0x30 && parses(() => new X509Certificate(bytes));
 }
 
 /** An SPKI or PKCS#1 public key in DER. */

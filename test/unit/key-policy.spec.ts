@@ -67,6 +67,10 @@ function openSshLine(publicKeyPem: string): string {
   return `${type} ${body.toString('base64')} deploy@build-host`;
 }
 
+// A self-signed P-256 certificate (openssl req -x509 -newkey ec), in DER as base64.
+const CERTIFICATE_DER_BASE64 =
+  'MIIBczCCARmgAwIBAgIUMjzektUv/issBLXmVTICCZBO3egwCgYIKoZIzj0EAwIwDzENMAsGA1UEAwwEdGVzdDAeFw0yNjEyMDYxOTAyMTRaFw0zNjEyMDMxOTAyMTRaMA8xDTALBgNVBAMMBHRlc3QwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQLGIUeVR8cp7mMbIwt29aJSWdwk2DcNO5N/xYRKXNL99VSvjo8+JTHVZdNXKLPxVjYxQ3QI81rIAEunu85s3u1o1MwUTAdBgNVHQ4EFgQU1Eh4fHGT8B5xDjGjAvMUG42q+tQwHwYDVR0jBBgwFoAU1Eh4fHGT8B5xDjGjAvMUG42q+tQwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBFAiEAk/jb7t/vtldbOA9Uh2dJTd3EgRjdB8As8MeJpc9s7uQCICqtphGuL/M5p0vnzrwgTjb/UL0WAWHyi9D9VkTXLhY8';
+
 function der(publicKeyPem: string, type: 'spki' | 'pkcs1' = 'spki'): Buffer {
   return createPublicKey(publicKeyPem).export({ type, format: 'der' });
 }
@@ -89,6 +93,9 @@ describe('publicKeyFormOf: a public key given where a secret belongs', () => {
       ['base64url SPKI', spki.toString('base64url'), 'base64 DER'],
       ['hex SPKI', spki.toString('hex'), 'hex DER'],
       ['an OpenSSH authorized_keys line', openSshLine(keys.publicKey), 'OpenSSH'],
+      ['base64 of the PEM text, as a secret store left it encoded', Buffer.from(keys.publicKey).toString('base64'), 'base64 PEM'],
+      ['base64 of the JWK text', Buffer.from(JSON.stringify(publicKeyObject(keys.publicKey).export({ format: 'jwk' }))).toString('base64'), 'base64 JWK'],
+      ['base64 of the OpenSSH line', Buffer.from(openSshLine(keys.publicKey)).toString('base64'), 'base64 OpenSSH'],
     ];
     for (const [form, value, expected] of forms) {
       it(`${name}: recognises ${form}`, () => {
@@ -100,6 +107,12 @@ describe('publicKeyFormOf: a public key given where a secret belongs', () => {
   it('recognises an RSA public key in PKCS#1 DER, and as base64', () => {
     assert.equal(publicKeyFormOf(der(RSA.publicKey, 'pkcs1')), 'DER');
     assert.equal(publicKeyFormOf(Buffer.from(der(RSA.publicKey, 'pkcs1').toString('base64'))), 'base64 DER');
+  });
+
+  it('recognises an X.509 certificate, which carries a public key, in DER and as base64', () => {
+    const certificate = Buffer.from(CERTIFICATE_DER_BASE64, 'base64');
+    assert.equal(publicKeyFormOf(certificate), 'DER');
+    assert.equal(publicKeyFormOf(Buffer.from(CERTIFICATE_DER_BASE64)), 'base64 DER');
   });
 
   it('recognises a private JWK, which carries its public key', () => {
