@@ -55,11 +55,14 @@ export class PasswordHasher {
 
   /** Constant-time check of a password against a stored hash; a malformed hash never matches. */
   async verify(password: string, stored: string): Promise<boolean> {
-    const parsed = parseHash(stored);
+    const parsed = parseHash(stored, this.parameters);
     // A malformed hash still costs one scrypt, like every other answer.
     const target = parsed ?? this.dummy;
     const hash = await derive(password, target.salt, target.hash.length, target);
-    return timingSafeEqual(hash, target.hash) && parsed !== undefined;
+    const matches = timingSafeEqual(hash, target.hash) && parsed !== undefined;
+    // A wrong password against an older, cheaper hash then costs what an unknown username does, so timing tells neither apart.
+    if (!matches && parsed && work(parsed) < work(this.parameters)) await this.verifyNothing(password);
+    return matches;
   }
 
   /** One scrypt at the current parameters that matches nothing: the answer for an unknown username. */
@@ -69,7 +72,7 @@ export class PasswordHasher {
 
   /** True when a stored hash was made with other parameters than the current ones. */
   needsRehash(stored: string): boolean {
-    const parsed = parseHash(stored);
+    const parsed = parseHash(stored, this.parameters);
     const { cost, blockSize, parallelism } = this.parameters;
     return parsed === undefined || parsed.cost !== cost || parsed.blockSize !== blockSize || parsed.parallelism !== parallelism;
   }
@@ -80,13 +83,16 @@ function derive(password: string, salt: Buffer, keyLength: number, { cost, block
   return scryptAsync(password, salt, keyLength, { N: cost, r: blockSize, p: parallelism, maxmem });
 }
 
-// Bounds on stored parameters, so a corrupt row cannot make one login allocate gigabytes.
-const MAX_STORED_COST = 2 ** MAX_PASSWORD_HASH_COST;
-const MAX_STORED_BLOCK_SIZE = 32;
-const MAX_STORED_PARALLELISM = 16;
+/** scrypt's memory is 128 * N * r bytes and its time grows with N * r * p. */
+const memory = ({ cost, blockSize }: ScryptParameters): number => 128 * cost * blockSize;
+const work = ({ cost, blockSize, parallelism }: ScryptParameters): number => cost * blockSize * parallelism;
+
+const OWASP: ScryptParameters = { cost: 2 ** DEFAULT_PASSWORD_HASH_COST, blockSize: BLOCK_SIZE, parallelism: PARALLELISM };
+// A stored hash may cost at most twice the current or OWASP's parameters, whichever is more, so a corrupt or planted row cannot make one login allocate gigabytes.
+const MAX_STORED_COST_FACTOR = 2;
 const MAX_STORED_KEY_LENGTH = 256;
 
-function parseHash(stored: string): ParsedHash | undefined {
+function parseHash(stored: string, current: ScryptParameters): ParsedHash | undefined {
   const [scheme, cost, blockSize, parallelism, salt, hash, ...rest] = stored.split('$');
   if (scheme !== SCHEME || rest.length > 0 || !salt || !hash) return undefined;
   const parsed = {
@@ -97,9 +103,11 @@ function parseHash(stored: string): ParsedHash | undefined {
     hash: Buffer.from(hash, 'base64url'),
   };
   const valid =
-    isIntegerIn(parsed.cost, 2, MAX_STORED_COST) && (parsed.cost & (parsed.cost - 1)) === 0 &&
-    isIntegerIn(parsed.blockSize, 1, MAX_STORED_BLOCK_SIZE) &&
-    isIntegerIn(parsed.parallelism, 1, MAX_STORED_PARALLELISM) &&
+    isIntegerIn(parsed.cost, 2, 2 ** MAX_PASSWORD_HASH_COST) && (parsed.cost & (parsed.cost - 1)) === 0 &&
+    isIntegerIn(parsed.blockSize, 1, 64) &&
+    isIntegerIn(parsed.parallelism, 1, 64) &&
+    memory(parsed) <= MAX_STORED_COST_FACTOR * Math.max(memory(current), memory(OWASP)) &&
+    work(parsed) <= MAX_STORED_COST_FACTOR * Math.max(work(current), work(OWASP)) &&
     isIntegerIn(parsed.hash.length, 1, MAX_STORED_KEY_LENGTH);
   return valid ? parsed : undefined;
 }

@@ -50,6 +50,9 @@ describe(`the sample app's password hashes with PASSWORD_HASH_COST=${TEST_PASSWO
   before(async () => {
     const insert = 'INSERT INTO sample_app_user (username, email, password_hash, is_active) VALUES (?, NULL, ?, 1)';
     for (const username of ['rosa', 'sven']) await dataSourceOf(sample()).query(insert, [username, legacyHash(PASSWORD)]);
+    // N = 2^20, r = 32, p = 16: 4 GiB and thousands of times the work of one hash, were it ever run.
+    const planted = ['scrypt', 2 ** 20, 32, 16, randomBytes(16).toString('base64url'), randomBytes(64).toString('base64url')].join('$');
+    await dataSourceOf(sample()).query(insert, ['uma', planted]);
   });
 
   it('stores new hashes at the configured cost', async () => {
@@ -67,6 +70,12 @@ describe(`the sample app's password hashes with PASSWORD_HASH_COST=${TEST_PASSWO
     const again = await login(sample(), 'rosa');
     assert.equal(again.status, 200, again.text);
     assert.equal(await storedHash(sample(), 'rosa'), rehashed, 'a current hash is kept');
+  });
+
+  it('refuses at once a stored hash whose parameters would cost gigabytes, as a malformed one', async () => {
+    const response = await login(sample(), 'uma');
+    assert.equal(response.status, 400, response.text);
+    assert.deepEqual(response.json, { statusCode: 400, message: 'Unable to log in with provided credentials.', error: 'Bad Request' });
   });
 
   it('refuses a wrong password against an old hash and leaves the hash alone', async () => {

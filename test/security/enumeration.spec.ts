@@ -5,6 +5,8 @@ import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it, mock } from 'node:test';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import type { LoginBody } from '../fixtures/test-app.js';
 import { SampleAppProcess } from '../fixtures/sample-app-process.js';
 import { TEST_PASSWORD_HASH_COST } from '../fixtures/test-password-hash-cost.js';
@@ -199,6 +201,18 @@ for (const adapter of ['express', 'fastify'] as const) {
       const expected = { N: 2 ** Number(TEST_PASSWORD_HASH_COST), r: 8, p: 1 };
       assert.deepEqual(await parametersOf('erin'), expected);
       assert.deepEqual(await parametersOf('mallory'), expected);
+    });
+
+    it('a wrong password against an older, cheaper hash also spends one scrypt at the configured cost, as an unknown user does', async () => {
+      const dataSource = sample().app.get<DataSource>(getDataSourceToken());
+      const salt = crypto.randomBytes(16);
+      const cheap = ['scrypt', 16, 8, 1, salt.toString('base64url'), crypto.scryptSync(PASSWORD, salt, 64, { N: 16, r: 8, p: 1 }).toString('base64url')].join('$');
+      await dataSource.query('INSERT INTO sample_app_user (username, email, password_hash, is_active) VALUES (?, NULL, ?, 1)', ['ida', cheap]);
+      const before = scrypt.mock.callCount();
+      const response = await sample().login('ida', undefined, 'wrong password!');
+      assert.equal(response.status, 400, response.text);
+      const costs = scrypt.mock.calls.slice(before).map((call) => (call.arguments[3] as { N: number }).N);
+      assert.deepEqual(costs, [16, 2 ** Number(TEST_PASSWORD_HASH_COST)]);
     });
 
     for (const [name, username, password, status] of [
