@@ -8,7 +8,9 @@ import { UsersService, type SampleUser } from './users.service.js';
 /** Where sign-up (`POST /users`) lives, which the sample app's throttling also limits. */
 export const USERS_PATH = 'users';
 
+// The module's answer to a database that is down, on every route here: 503 with Retry-After.
 @Controller(USERS_PATH)
+@UseFilters(JwtDevicesErrorsFilter)
 export class UsersController {
   constructor(
     private readonly users: UsersService,
@@ -16,8 +18,6 @@ export class UsersController {
   ) {}
 
   @Post()
-  // The module's own answer to a database that is down: 503 with Retry-After.
-  @UseFilters(JwtDevicesErrorsFilter)
   async create(@Body() body: CreateUserDto): Promise<{ id: number; username: string }> {
     try {
       const { id, username } = await this.users.create(body);

@@ -49,10 +49,7 @@ export class UsersService implements JwtDevicesUserService<SampleUser> {
     } catch (error: unknown) {
       // The unique index decides, so two concurrent sign-ups of one name cannot both win.
       if (isUniqueViolation(error)) throw new UsernameTakenError();
-      // Its kind only: driver messages can carry the query and its parameters.
-      const name = error instanceof Error ? error.name : typeof error;
-      this.logger.error(`Sign-up failed (${name}); answering 503`);
-      throw new JwtDevicesUnavailableError(name);
+      throw this.unavailable('Sign-up', error);
     }
   }
 
@@ -75,18 +72,32 @@ export class UsersService implements JwtDevicesUserService<SampleUser> {
     return user ? { ...user, isActive: true } : null;
   }
 
+  /** @throws JwtDevicesUnavailableError when the database fails. */
   async deactivate(id: number): Promise<void> {
-    await this.users.update({ id }, { isActive: false });
+    await this.users.update({ id }, { isActive: false }).catch((error: unknown) => Promise.reject(this.unavailable('Deactivation', error)));
   }
 
+  /** @throws JwtDevicesUnavailableError when the database fails. */
   async delete(id: number): Promise<void> {
-    await this.users.delete({ id });
+    await this.users.delete({ id }).catch((error: unknown) => Promise.reject(this.unavailable('Deletion', error)));
+  }
+
+  /** A database failure as the module's typed error, which its errors filter answers with 503; logged by kind only, as driver messages can carry the query. */
+  private unavailable(action: string, error: unknown): JwtDevicesUnavailableError {
+    const name = error instanceof Error ? error.name : typeof error;
+    this.logger.error(`${action} failed (${name}); answering 503`);
+    return new JwtDevicesUnavailableError(name);
   }
 
   /** Moves a hash made under older scrypt parameters to the current ones; only if no one changed it meanwhile. */
   private async rehash(user: User, password: string): Promise<void> {
     const passwordHash = await this.hasher.hash(password);
-    await this.users.update({ id: user.id, passwordHash: user.passwordHash }, { passwordHash });
+    try {
+      await this.users.update({ id: user.id, passwordHash: user.passwordHash }, { passwordHash });
+    } catch (error: unknown) {
+      // The login itself succeeded; the next one tries again.
+      this.logger.warn(`Rehashing a password failed (${error instanceof Error ? error.name : typeof error}); kept the old hash`);
+    }
   }
 }
 
