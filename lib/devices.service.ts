@@ -1,15 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { In, LessThan, type Repository } from 'typeorm';
 import type { JwtDevicesClock } from './clock.js';
-import { DeviceCache } from './device-cache.js';
-import { DeviceQueries } from './device-queries.js';
+import { DeviceCache } from './store/device-cache.js';
+import { DeviceQueries } from './store/device-queries.js';
 import { DEVICE_DETAILS_LENGTH, DEVICE_NAME_LENGTH, Device } from './device.entity.js';
 import { RetiredToken } from './retired-token.entity.js';
-import { DeviceLimitRaceError, InvalidPermanentTokenError, JwtDevicesUnavailableError } from './errors.js';
+import { DeviceLimitRaceError, InvalidPermanentTokenError, JwtDevicesUnavailableError } from './errors/jwt-devices.error.js';
 import type { DeviceDescription } from './handlers/device-details.handler.js';
 import { JWT_DEVICES_CLOCK } from './jwt-devices.constants.js';
 import { DEVICE_REPOSITORY, JWT_DEVICES_OPTIONS } from './jwt-devices.internal-constants.js';
-import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from './jwt-devices.options.js';
+import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from './options/resolve-options.js';
 import { TokensService } from './tokens.service.js';
 
 export interface CreatedDevice {

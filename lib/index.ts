@@ -13,7 +13,7 @@ export {
   type JwtDevicesStaticOptions,
   type JwtDevicesUser,
   type JwtDevicesUserService,
-} from './jwt-devices.options.js';
+} from './options/resolve-options.js';
 export {
   DEVICE_DETAILS_HANDLER,
   JWT_DEVICES_CLOCK,
@@ -65,8 +65,8 @@ export {
   JwtDevicesConfigError,
   JwtDevicesUnavailableError,
   TokenRefreshError,
-} from './errors.js';
-export { JwtDevicesErrorsFilter } from './http/jwt-devices-errors.filter.js';
+} from './errors/jwt-devices.error.js';
+export { JwtDevicesErrorsFilter } from './errors/jwt-devices-errors.filter.js';
 export type { DeviceView } from './http/device.view.js';
 export {
   CreateJwtDevicesDevice1764100000000,

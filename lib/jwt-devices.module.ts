@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { JwtDevicesConfigError } from './errors.js';
+import { JwtDevicesConfigError } from './errors/jwt-devices.error.js';
 import { controllersFor } from './http/controllers.js';
 import {
   DEVICE_DETAILS_HANDLER,
@@ -18,7 +18,7 @@ import {
   type JwtDevicesModuleOptions,
   type JwtDevicesOptionsFactory,
   type JwtDevicesStaticOptions,
-} from './jwt-devices.options.js';
+} from './options/resolve-options.js';
 import {
   headerRuleInterceptorProvider,
   overridableProviders,

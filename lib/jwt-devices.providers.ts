@@ -1,10 +1,10 @@
 import { Logger, type Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR, Reflector } from '@nestjs/core';
-import { AccessTokenAuthenticator } from './auth/access-token.authenticator.js';
+import { AccessTokenAuthenticator } from './access-token.authenticator.js';
 import { JwtDevicesStrategy } from './auth/jwt-devices.strategy.js';
 import { PermanentTokenStrategy } from './auth/permanent-token.strategy.js';
 import { SystemClock } from './clock.js';
-import { deviceRepositoryProvider } from './device.repository.js';
+import { deviceRepositoryProvider } from './store/device.repository.js';
 import { DevicesService } from './devices.service.js';
 import { DefaultJwtUserIdReader, DefaultJwtUsernameReader } from './handlers/claims-readers.js';
 import { DefaultDeviceDetailsHandler } from './handlers/device-details.handler.js';
@@ -20,7 +20,7 @@ import {
   JWT_USERNAME_READER,
 } from './jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS, JWT_DEVICES_RAW_OPTIONS } from './jwt-devices.internal-constants.js';
-import { resolveOptions, type JwtDevicesModuleOptions, type ResolvedJwtDevicesOptions } from './jwt-devices.options.js';
+import { resolveOptions, type JwtDevicesModuleOptions, type ResolvedJwtDevicesOptions } from './options/resolve-options.js';
 import { optionWarnings } from './options/option-warnings.js';
 import { SessionsService } from './sessions.service.js';
 import { TokensService } from './tokens.service.js';

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AccessTokenAuthenticator } from './auth/access-token.authenticator.js';
+import { AccessTokenAuthenticator } from './access-token.authenticator.js';
 import type { Device } from './device.entity.js';
 import { DevicesService } from './devices.service.js';
-import { InvalidCredentialsError, TokenRefreshError } from './errors.js';
+import { InvalidCredentialsError, TokenRefreshError } from './errors/jwt-devices.error.js';
 import type { DeviceDetailsHandler } from './handlers/device-details.handler.js';
 import type { JwtResponsePayloadHandler } from './handlers/jwt-response-payload.handler.js';
 import type { JwtDevicesClock } from './clock.js';
 import { DEVICE_DETAILS_HANDLER, JWT_DEVICES_CLOCK, JWT_RESPONSE_PAYLOAD_HANDLER } from './jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS } from './jwt-devices.internal-constants.js';
-import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from './jwt-devices.options.js';
+import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from './options/resolve-options.js';
 import { TokensService } from './tokens.service.js';
 import { UsersGateway } from './users.gateway.js';
 

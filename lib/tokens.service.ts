@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Device } from './device.entity.js';
-import { InvalidAccessTokenError } from './errors.js';
-import { signJws, verifyJws, type DecodedJws } from './jws.js';
-import { RandomPool } from './random-pool.js';
-import { VerifiedTokenCache } from './verified-token-cache.js';
+import { InvalidAccessTokenError } from './errors/jwt-devices.error.js';
+import { signJws, verifyJws, type DecodedJws } from './crypto/jws.js';
+import { RandomPool } from './crypto/random-pool.js';
+import { VerifiedTokenCache } from './store/verified-token-cache.js';
 import type { JwtClaims, JwtPayloadHandler } from './handlers/jwt-payload.handler.js';
 import type { JwtDevicesClock } from './clock.js';
 import { JWT_DEVICES_CLOCK, JWT_PAYLOAD_HANDLER } from './jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS } from './jwt-devices.internal-constants.js';
-import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from './jwt-devices.options.js';
+import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from './options/resolve-options.js';
 
 export interface IssuedPermanentToken {
   token: string;

@@ -1,5 +1,5 @@
-import { CrossSiteRequestError } from '../errors.js';
-import { readCookie, readHeader } from '../http/request-headers.js';
+import { CrossSiteRequestError } from '../errors/jwt-devices.error.js';
+import { readCookie, readHeader } from '../platform/request-headers.js';
 
 /**
  * The header a cookie-authenticated request that changes state must carry, with any non-empty

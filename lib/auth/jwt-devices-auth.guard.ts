@@ -6,11 +6,11 @@ import {
   PERMANENT_TOKEN_HEADER_MESSAGE,
   setResponseHeaders,
   toHttpError,
-} from '../http/http-errors.js';
-import { breaksPermanentTokenRule } from '../http/permanent-token-header.rule.js';
+} from '../errors/http-answers.js';
+import { breaksPermanentTokenRule } from './permanent-token-header.rule.js';
 import { JWT_DEVICES_STRATEGY } from '../jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
-import type { ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
+import type { ResolvedJwtDevicesOptions } from '../options/resolve-options.js';
 import { sentAccessToken } from './access-token.extractor.js';
 import { JwtDevicesStrategy } from './jwt-devices.strategy.js';
 

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import passportJwt, { type JwtFromRequestFunction } from 'passport-jwt';
-import { CrossSiteRequestError, InvalidAccessTokenError } from '../errors.js';
-import { toHttpError } from '../http/http-errors.js';
+import { CrossSiteRequestError, InvalidAccessTokenError } from '../errors/jwt-devices.error.js';
+import { toHttpError } from '../errors/http-answers.js';
 import { JWT_DEVICES_STRATEGY } from '../jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS, REQUEST_CLAIMS, REQUEST_DEVICE } from '../jwt-devices.internal-constants.js';
-import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
-import { AccessTokenAuthenticator } from './access-token.authenticator.js';
+import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from '../options/resolve-options.js';
+import { AccessTokenAuthenticator } from '../access-token.authenticator.js';
 import { accessTokenExtractor } from './access-token.extractor.js';
 import { assertNotCrossSiteCookieRequest } from './cookie-csrf.js';
 

@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { INVALID_PERMANENT_TOKEN_MESSAGE, setResponseHeaders, toHttpError } from '../http/http-errors.js';
+import { INVALID_PERMANENT_TOKEN_MESSAGE, setResponseHeaders, toHttpError } from '../errors/http-answers.js';
 import { PERMANENT_TOKEN_STRATEGY } from '../jwt-devices.constants.js';
 import { PermanentTokenStrategy } from './permanent-token.strategy.js';
 

@@ -1,10 +1,10 @@
 import { Controller, type Type } from '@nestjs/common';
-import type { JwtDevicesRoutesOptions } from '../jwt-devices.options.js';
+import type { JwtDevicesRoutesOptions } from '../options/resolve-options.js';
 import { DevicesController } from './devices.controller.js';
-import { LoginController } from './login.controller.js';
+import { LoginController } from './auth-token.controller.js';
 // Describes the routes to @nestjs/swagger when the app has it installed.
 import './openapi.js';
-import { TokenRefreshController } from './token-refresh.controller.js';
+import { TokenRefreshController } from './auth-token-refresh.controller.js';
 
 const CONTROLLERS = [LoginController, DevicesController, TokenRefreshController];
 

@@ -2,7 +2,7 @@ import type { Type } from '@nestjs/common';
 import type * as Swagger from '@nestjs/swagger';
 import type { ApiResponseOptions } from '@nestjs/swagger';
 import { DevicesController } from './devices.controller.js';
-import { LoginController } from './login.controller.js';
+import { LoginController } from './auth-token.controller.js';
 import { LoginDto } from './login.dto.js';
 import {
   AccessTokenResponseModel,
@@ -13,7 +13,7 @@ import {
   LoginResponseModel,
   LogoutOthersResponseModel,
 } from './openapi-models.js';
-import { TokenRefreshController } from './token-refresh.controller.js';
+import { TokenRefreshController } from './auth-token-refresh.controller.js';
 import { TokenDto } from './token.dto.js';
 
 type Headers = ApiResponseOptions['headers'];

@@ -221,7 +221,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 const lib = process.env.LIB_DIR;
 const load = (file) => import(pathToFileURL(lib + '/' + file).href);
 const { JwtDevicesModule } = await load('index.js');
-const { LoginController } = await load('http/login.controller.js');
+const { LoginController } = await load('http/auth-token.controller.js');
 const { LoginDto } = await load('http/login.dto.js');
 
 let swaggerResolves = true;

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { JwtDevicesConfigError } from '../../lib/errors.js';
+import { JwtDevicesConfigError } from '../../lib/errors/jwt-devices.error.js';
 import {
   parseDuration,
   resolveOptions,
   type JwtDevicesModuleOptions,
   type JwtDevicesUserService,
   type ResolvedJwtDevicesOptions,
-} from '../../lib/jwt-devices.options.js';
+} from '../../lib/options/resolve-options.js';
 import { optionWarnings } from '../../lib/options/option-warnings.js';
 
 const SECRET_32 = 'a'.repeat(32);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DefaultJwtPayloadHandler } from '../../lib/handlers/jwt-payload.handler.js';
-import { resolveOptions } from '../../lib/jwt-devices.options.js';
+import { resolveOptions } from '../../lib/options/resolve-options.js';
 import { TokensService } from '../../lib/tokens.service.js';
 import { FakeClock } from '../fixtures/fake-clock.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { VerifiedTokenCache } from '../../lib/verified-token-cache.js';
+import { VerifiedTokenCache } from '../../lib/store/verified-token-cache.js';
 
 const decoded = (n: number) => ({ header: { alg: 'HS256' }, payload: { user_id: n, roles: ['a'], profile: { team: 't' } } });
 

@@ -1,6 +1,6 @@
 import { BadRequestException, createParamDecorator, NotFoundException, type ExecutionContext } from '@nestjs/common';
 import { DEVICE_ID_HEADER } from '../jwt-devices.constants.js';
-import { readSingleHeader } from './request-headers.js';
+import { readSingleHeader } from '../platform/request-headers.js';
 
 const CANONICAL_ID = /^[1-9][0-9]{0,15}$/;
 export const DEVICE_NOT_FOUND_MESSAGE = 'Device not found.';

@@ -1,5 +1,5 @@
 import { BoundedMap } from './bounded-map.js';
-import type { DecodedJws } from './jws.js';
+import type { DecodedJws } from '../crypto/jws.js';
 
 const MAX_ENTRIES = 1000;
 

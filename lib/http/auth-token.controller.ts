@@ -6,10 +6,10 @@ import { CurrentUser } from '../auth/current-user.decorator.js';
 import { PermanentTokenGuard } from '../auth/permanent-token.guard.js';
 import type { Device } from '../device.entity.js';
 import { JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
-import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
+import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from '../options/resolve-options.js';
 import { SessionsService, type SessionResult } from '../sessions.service.js';
 import { setAuthCookie } from './auth-cookie.js';
-import { JwtDevicesErrorsFilter } from './jwt-devices-errors.filter.js';
+import { JwtDevicesErrorsFilter } from '../errors/jwt-devices-errors.filter.js';
 import { LoginBodyPipe } from './login-body.pipe.js';
 import type { LoginCredentials } from './login.dto.js';
 

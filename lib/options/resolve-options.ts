@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { InjectionToken, ModuleMetadata, OptionalFactoryDependency, Provider, Type } from '@nestjs/common';
-import { JwtDevicesConfigError } from './errors.js';
-import { resolveKeys } from './options/key-policy.js';
+import { JwtDevicesConfigError } from '../errors/jwt-devices.error.js';
+import { resolveKeys } from './key-policy.js';
 
 /** Seconds as a number, or a string such as `'90s'`, `'30m'`, `'12h'`, `'7d'`. */
 export type Duration = number | string;

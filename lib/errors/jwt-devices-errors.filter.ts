@@ -7,8 +7,8 @@ import {
   InvalidPermanentTokenError,
   JwtDevicesUnavailableError,
   TokenRefreshError,
-} from '../errors.js';
-import { setResponseHeaders, toHttpError } from './http-errors.js';
+} from './jwt-devices.error.js';
+import { setResponseHeaders, toHttpError } from './http-answers.js';
 
 /** Answers the module's typed errors on its own routes, through the same mapping the guards use. */
 @Catch(DeviceLimitRaceError, JwtDevicesUnavailableError, InvalidPermanentTokenError, InvalidAccessTokenError, InvalidCredentialsError, TokenRefreshError)

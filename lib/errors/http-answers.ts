@@ -17,7 +17,7 @@ import {
   InvalidPermanentTokenError,
   JwtDevicesUnavailableError,
   TokenRefreshError,
-} from '../errors.js';
+} from './jwt-devices.error.js';
 
 export const PERMANENT_TOKEN_HEADER_MESSAGE = 'The Permanent-Token header is only accepted by the device refresh route.';
 export const INVALID_PERMANENT_TOKEN_MESSAGE = 'Invalid permanent token.';

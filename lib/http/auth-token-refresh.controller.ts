@@ -1,6 +1,6 @@
 import { Body, Controller, Header, HttpCode, Post, UseFilters } from '@nestjs/common';
 import { SessionsService } from '../sessions.service.js';
-import { JwtDevicesErrorsFilter } from './jwt-devices-errors.filter.js';
+import { JwtDevicesErrorsFilter } from '../errors/jwt-devices-errors.filter.js';
 import { TokenBodyPipe } from './token-body.pipe.js';
 import type { AccessTokenBody } from './token.dto.js';
 

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Device } from '../device.entity.js';
-import { DevicesService } from '../devices.service.js';
-import { InvalidAccessTokenError } from '../errors.js';
-import type { JwtUserIdReader, JwtUsernameReader } from '../handlers/claims-readers.js';
-import type { JwtClaims } from '../handlers/jwt-payload.handler.js';
-import { JWT_USER_ID_READER, JWT_USERNAME_READER } from '../jwt-devices.constants.js';
-import { JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
-import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
-import { TokensService } from '../tokens.service.js';
-import { UsersGateway } from '../users.gateway.js';
+import type { Device } from './device.entity.js';
+import { DevicesService } from './devices.service.js';
+import { InvalidAccessTokenError } from './errors/jwt-devices.error.js';
+import type { JwtUserIdReader, JwtUsernameReader } from './handlers/claims-readers.js';
+import type { JwtClaims } from './handlers/jwt-payload.handler.js';
+import { JWT_USER_ID_READER, JWT_USERNAME_READER } from './jwt-devices.constants.js';
+import { JWT_DEVICES_OPTIONS } from './jwt-devices.internal-constants.js';
+import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from './options/resolve-options.js';
+import { TokensService } from './tokens.service.js';
+import { UsersGateway } from './users.gateway.js';
 
 export interface AccessIdentity {
   user: JwtDevicesUser;

@@ -1,9 +1,9 @@
 import type { FactoryProvider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { Device } from './device.entity.js';
-import { JWT_DEVICES_ENTITIES } from './jwt-devices.entities.js';
-import { DEVICE_REPOSITORY } from './jwt-devices.internal-constants.js';
+import { Device } from '../device.entity.js';
+import { JWT_DEVICES_ENTITIES } from '../jwt-devices.entities.js';
+import { DEVICE_REPOSITORY } from '../jwt-devices.internal-constants.js';
 import { redactTokenHashesInQueryLog } from './query-log-redaction.js';
 
 export function entitiesMissingMessage(missing: string[]): string {
