@@ -6,7 +6,8 @@ import type { JwtUserIdReader, JwtUsernameReader } from './handlers/claims-reade
 import type { JwtClaims } from './handlers/jwt-payload.handler.js';
 import { JWT_USER_ID_READER, JWT_USERNAME_READER } from './jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS } from './jwt-devices.internal-constants.js';
-import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from './options/resolve-options.js';
+import type { JwtDevicesUser } from './jwt-devices-user.js';
+import type { ResolvedJwtDevicesOptions } from './options/resolved-options.js';
 import { TokensService } from './tokens.service.js';
 import { UsersGateway } from './users.gateway.js';
 

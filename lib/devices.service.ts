@@ -9,7 +9,8 @@ import { DeviceLimitRaceError, InvalidPermanentTokenError, JwtDevicesUnavailable
 import type { DeviceDescription } from './handlers/device-details.handler.js';
 import { JWT_DEVICES_CLOCK } from './jwt-devices.constants.js';
 import { DEVICE_REPOSITORY, JWT_DEVICES_OPTIONS } from './jwt-devices.internal-constants.js';
-import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from './options/resolve-options.js';
+import type { JwtDevicesUser } from './jwt-devices-user.js';
+import type { ResolvedJwtDevicesOptions } from './options/resolved-options.js';
 import { TokensService } from './tokens.service.js';
 
 export interface CreatedDevice {

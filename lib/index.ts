@@ -1,8 +1,6 @@
 export { JwtDevicesModule } from './jwt-devices.module.js';
 export {
   JWT_ALGORITHMS,
-  JwtDevicesDefaults,
-  parseDuration,
   type Duration,
   type JwtAlgorithm,
   type JwtDevicesModuleAsyncOptions,
@@ -11,9 +9,10 @@ export {
   type JwtDevicesRoutesOptions,
   type JwtDevicesRuntimeOptions,
   type JwtDevicesStaticOptions,
-  type JwtDevicesUser,
-  type JwtDevicesUserService,
-} from './options/resolve-options.js';
+} from './options/module-options.js';
+export { JwtDevicesDefaults } from './options/defaults.js';
+export { parseDuration } from './options/duration.js';
+export type { JwtDevicesUser, JwtDevicesUserService } from './jwt-devices-user.js';
 export {
   DEVICE_DETAILS_HANDLER,
   JWT_DEVICES_CLOCK,

@@ -12,13 +12,8 @@ import {
   JWT_USERNAME_READER,
 } from './jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS, JWT_DEVICES_RAW_OPTIONS } from './jwt-devices.internal-constants.js';
-import {
-  checkStaticOptions,
-  type JwtDevicesModuleAsyncOptions,
-  type JwtDevicesModuleOptions,
-  type JwtDevicesOptionsFactory,
-  type JwtDevicesStaticOptions,
-} from './options/resolve-options.js';
+import { checkStaticOptions } from './options/static-options.js';
+import { type JwtDevicesModuleAsyncOptions, type JwtDevicesModuleOptions, type JwtDevicesOptionsFactory, type JwtDevicesStaticOptions } from './options/module-options.js';
 import {
   headerRuleInterceptorProvider,
   overridableProviders,

@@ -20,7 +20,9 @@ import {
   JWT_USERNAME_READER,
 } from './jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS, JWT_DEVICES_RAW_OPTIONS } from './jwt-devices.internal-constants.js';
-import { resolveOptions, type JwtDevicesModuleOptions, type ResolvedJwtDevicesOptions } from './options/resolve-options.js';
+import { resolveOptions } from './options/resolve-options.js';
+import { type JwtDevicesModuleOptions } from './options/module-options.js';
+import { type ResolvedJwtDevicesOptions } from './options/resolved-options.js';
 import { optionWarnings } from './options/option-warnings.js';
 import { SessionsService } from './sessions.service.js';
 import { TokensService } from './tokens.service.js';

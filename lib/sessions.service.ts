@@ -8,7 +8,8 @@ import type { JwtResponsePayloadHandler } from './handlers/jwt-response-payload.
 import type { JwtDevicesClock } from './clock.js';
 import { DEVICE_DETAILS_HANDLER, JWT_DEVICES_CLOCK, JWT_RESPONSE_PAYLOAD_HANDLER } from './jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS } from './jwt-devices.internal-constants.js';
-import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from './options/resolve-options.js';
+import type { JwtDevicesUser } from './jwt-devices-user.js';
+import type { ResolvedJwtDevicesOptions } from './options/resolved-options.js';
 import { TokensService } from './tokens.service.js';
 import { UsersGateway } from './users.gateway.js';
 

@@ -10,7 +10,7 @@ import {
 import { breaksPermanentTokenRule } from './permanent-token-header.rule.js';
 import { JWT_DEVICES_STRATEGY } from '../jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
-import type { ResolvedJwtDevicesOptions } from '../options/resolve-options.js';
+import type { ResolvedJwtDevicesOptions } from '../options/resolved-options.js';
 import { sentAccessToken } from './access-token.extractor.js';
 import { JwtDevicesStrategy } from './jwt-devices.strategy.js';
 

@@ -5,7 +5,8 @@ import { CrossSiteRequestError, InvalidAccessTokenError } from '../errors/jwt-de
 import { toHttpError } from '../errors/http-answers.js';
 import { JWT_DEVICES_STRATEGY } from '../jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS, REQUEST_CLAIMS, REQUEST_DEVICE } from '../jwt-devices.internal-constants.js';
-import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from '../options/resolve-options.js';
+import type { JwtDevicesUser } from '../jwt-devices-user.js';
+import type { ResolvedJwtDevicesOptions } from '../options/resolved-options.js';
 import { AccessTokenAuthenticator } from '../access-token.authenticator.js';
 import { accessTokenExtractor } from './access-token.extractor.js';
 import { assertNotCrossSiteCookieRequest } from './cookie-csrf.js';

@@ -1,5 +1,5 @@
 import { Controller, type Type } from '@nestjs/common';
-import type { JwtDevicesRoutesOptions } from '../options/resolve-options.js';
+import type { JwtDevicesRoutesOptions } from '../options/module-options.js';
 import { DevicesController } from './devices.controller.js';
 import { LoginController } from './auth-token.controller.js';
 // Describes the routes to @nestjs/swagger when the app has it installed.

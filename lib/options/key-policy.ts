@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, createSecretKey, sign, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
-import type { JwtAlgorithm } from './resolve-options.js';
+import type { JwtAlgorithm } from './module-options.js';
 
 export const MIN_HMAC_SECRET_BYTES = 32;
 export const MIN_RSA_BITS = 2048;

@@ -1,138 +1,16 @@
-import type { KeyObject } from 'node:crypto';
-import type { InjectionToken, ModuleMetadata, OptionalFactoryDependency, Provider, Type } from '@nestjs/common';
 import { JwtDevicesConfigError } from '../errors/jwt-devices.error.js';
+import type { JwtDevicesUserService } from '../jwt-devices-user.js';
+import { crossOptionProblems } from './cross-option-rules.js';
+import { JwtDevicesDefaults } from './defaults.js';
+import { describe, parseDuration } from './duration.js';
 import { resolveKeys } from './key-policy.js';
-
-/** Seconds as a number, or a string such as `'90s'`, `'30m'`, `'12h'`, `'7d'`. */
-export type Duration = number | string;
-
-export const JWT_ALGORITHMS = [
-  'HS256', 'HS384', 'HS512',
-  'RS256', 'RS384', 'RS512',
-  'ES256', 'ES384', 'ES512',
-  'EdDSA',
-] as const;
-export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
-
-/** What the module needs to know of the app's users. */
-export interface JwtDevicesUser {
-  id: number | string;
-  username: string;
-  email?: string | null;
-  /** `false` means disabled: no login, no refresh, no authenticated request. */
-  isActive?: boolean;
-}
-
-/** The app's users. Password hashing is the app's: see README, "Users". */
-export interface JwtDevicesUserService<U extends JwtDevicesUser = JwtDevicesUser> {
-  validateCredentials(username: string, password: string): Promise<U | null> | U | null;
-  findById(id: U['id']): Promise<U | null> | U | null;
-}
-
-export interface JwtDevicesRoutesOptions {
-  /** Path prefix of the built-in controllers, e.g. `'api/auth'`. */
-  prefix?: string;
-}
-
-/** Options that shape the module's providers and routes, so they are given statically. */
-export interface JwtDevicesStaticOptions {
-  /** `false` mounts none of the built-in controllers. */
-  routes?: JwtDevicesRoutesOptions | false;
-  /** Replacements of the default handlers: `{ provide: JWT_PAYLOAD_HANDLER, useClass: ... }`. */
-  providers?: Provider[];
-}
-
-export interface JwtDevicesModuleOptions extends JwtDevicesStaticOptions {
-  secret?: string | Buffer;
-  privateKey?: string | Buffer;
-  publicKey?: string | Buffer;
-  algorithm?: JwtAlgorithm;
-  accessTokenTtl?: Duration;
-  leeway?: Duration;
-  issuer?: string;
-  audience?: string;
-  authHeaderPrefixes?: string[];
-  authCookie?: string;
-  allowRefresh?: boolean;
-  refreshExpirationDelta?: Duration;
-  permanentTokenAuth?: boolean;
-  permanentTokenExpirationDelta?: Duration;
-  permanentTokenExpirationAccuracy?: Duration;
-  permanentTokenMaxAge?: Duration;
-  rotatePermanentTokens?: boolean;
-  rotationGracePeriod?: Duration;
-  deviceCacheTtl?: Duration;
-  maxDevicesPerUser?: number;
-  usernameField?: string;
-  /** How user ids are typed when read back from the `Device` table. */
-  userIdType?: 'number' | 'string';
-  headerRules?: boolean;
-  userService: JwtDevicesUserService;
-}
-
-/** What `useFactory`, `useClass` and `useExisting` produce in `forRootAsync`. */
-export type JwtDevicesRuntimeOptions = Omit<JwtDevicesModuleOptions, keyof JwtDevicesStaticOptions>;
-
-export interface JwtDevicesOptionsFactory {
-  createJwtDevicesOptions(): Promise<JwtDevicesRuntimeOptions> | JwtDevicesRuntimeOptions;
-}
-
-export interface JwtDevicesModuleAsyncOptions extends JwtDevicesStaticOptions, Pick<ModuleMetadata, 'imports'> {
-  useFactory?: (...args: any[]) => Promise<JwtDevicesRuntimeOptions> | JwtDevicesRuntimeOptions;
-  inject?: Array<InjectionToken | OptionalFactoryDependency>;
-  useClass?: Type<JwtDevicesOptionsFactory>;
-  useExisting?: Type<JwtDevicesOptionsFactory>;
-}
-
-/** Options after validation: durations in seconds, keys parsed, defaults applied. */
-export interface ResolvedJwtDevicesOptions {
-  algorithm: JwtAlgorithm;
-  signingKey: KeyObject;
-  verificationKey: KeyObject;
-  accessTokenTtl: number;
-  leeway: number;
-  issuer?: string;
-  audience?: string;
-  authHeaderPrefixes: string[];
-  authCookie?: string;
-  allowRefresh: boolean;
-  refreshExpirationDelta: number;
-  permanentTokenAuth: boolean;
-  permanentTokenExpirationDelta: number;
-  permanentTokenExpirationAccuracy: number;
-  permanentTokenMaxAge?: number;
-  rotatePermanentTokens: boolean;
-  rotationGracePeriod: number;
-  deviceCacheTtl: number;
-  maxDevicesPerUser?: number;
-  usernameField: string;
-  userIdType: 'number' | 'string';
-  headerRules: boolean;
-  userService: JwtDevicesUserService;
-}
-
-const DAY = 24 * 60 * 60;
-
-/** The defaults, in one place. */
-export class JwtDevicesDefaults {
-  algorithm: JwtAlgorithm = 'HS256';
-  accessTokenTtl: Duration = 300;
-  leeway: Duration = 0;
-  authHeaderPrefixes = ['Bearer'];
-  allowRefresh = false;
-  refreshExpirationDelta: Duration = 7 * DAY;
-  permanentTokenAuth = true;
-  permanentTokenExpirationDelta: Duration = 7 * DAY;
-  permanentTokenExpirationAccuracy: Duration = 30 * 60;
-  rotatePermanentTokens = true;
-  rotationGracePeriod: Duration = 10;
-  deviceCacheTtl: Duration = 0;
-  usernameField = 'username';
-  userIdType: 'number' | 'string' = 'number';
-  headerRules = true;
-}
+import { JWT_ALGORITHMS, type JwtAlgorithm, type JwtDevicesModuleOptions } from './module-options.js';
+import type { ResolvedJwtDevicesOptions } from './resolved-options.js';
 
 export const MAX_LEEWAY_SECONDS = 120;
+
+const STATIC_OPTIONS = new Set<string>(['routes', 'providers']);
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 const KNOWN_OPTIONS = new Set<string>([
   'secret', 'privateKey', 'publicKey', 'algorithm', 'accessTokenTtl', 'leeway', 'issuer', 'audience',
@@ -142,44 +20,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'userIdType', 'headerRules', 'userService', 'routes', 'providers',
 ]);
 
-const STATIC_OPTIONS = new Set<string>(['routes', 'providers']);
 
-/** Checks the options that `forRoot`/`forRootAsync` need before the app boots. */
-export function checkStaticOptions(options: JwtDevicesStaticOptions | undefined): string[] {
-  if (typeof options !== 'object' || options === null) return ['options: an object is required'];
-  const problems: string[] = [];
-  const { routes, providers } = options;
-  if (routes !== undefined && routes !== false) {
-    const prefix = (routes as JwtDevicesRoutesOptions | null)?.prefix;
-    if (typeof routes !== 'object' || routes === null || (prefix !== undefined && typeof prefix !== 'string')) {
-      problems.push('routes: must be false or { prefix?: string }');
-    }
-  }
-  if (providers !== undefined && !Array.isArray(providers)) problems.push('providers: must be an array of providers');
-  return problems;
-}
-
-const DURATION_UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 60 * 60, d: DAY, w: 7 * DAY };
-const DURATION_PATTERN = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$/;
-const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-/** Parses a duration into seconds, or returns an error text. */
-export function parseDuration(value: unknown): number | string {
-  if (typeof value === 'number') {
-    return Number.isFinite(value) && value >= 0 ? value : 'must be a non-negative number of seconds';
-  }
-  if (typeof value === 'string') {
-    const match = DURATION_PATTERN.exec(value);
-    if (match) return Number(match[1]) * DURATION_UNITS[match[2] ?? 's'];
-  }
-  return `must be seconds or a string such as '30m' or '7d' (got ${describe(value)})`;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (Array.isArray(value)) return 'an array';
-  return value === null ? 'null' : typeof value;
-}
 
 /** Validates raw options once, at boot; throws one error that lists every problem. */
 export function resolveOptions(
@@ -242,13 +83,7 @@ export function resolveOptions(
   const rotatePermanentTokens = boolean('rotatePermanentTokens');
   const headerRules = boolean('headerRules');
 
-  // Only combinations that defeat a rule stop the boot; merely unusual ones are warned about (see option-warnings.ts).
-  if (permanentTokenAuth && !rotatePermanentTokens && accuracy !== undefined && idleExpiry !== undefined && accuracy >= idleExpiry) {
-    problems.push('permanentTokenExpirationAccuracy: must be shorter than permanentTokenExpirationDelta, or no refresh ever extends a device\'s life');
-  }
-  if (permanentTokenAuth && rotatePermanentTokens && grace !== undefined && idleExpiry !== undefined && grace >= idleExpiry) {
-    problems.push('rotationGracePeriod: must be shorter than permanentTokenExpirationDelta, or a replayed previous token never revokes its device');
-  }
+  problems.push(...crossOptionProblems({ permanentTokenAuth, rotatePermanentTokens, accuracy, grace, idleExpiry }));
 
   const prefixes = o.authHeaderPrefixes;
   const authHeaderPrefixes: string[] = [];

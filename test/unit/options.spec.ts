@@ -2,13 +2,11 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { JwtDevicesConfigError } from '../../lib/errors/jwt-devices.error.js';
-import {
-  parseDuration,
-  resolveOptions,
-  type JwtDevicesModuleOptions,
-  type JwtDevicesUserService,
-  type ResolvedJwtDevicesOptions,
-} from '../../lib/options/resolve-options.js';
+import { parseDuration } from '../../lib/options/duration.js';
+import { resolveOptions } from '../../lib/options/resolve-options.js';
+import { type JwtDevicesModuleOptions } from '../../lib/options/module-options.js';
+import { type JwtDevicesUserService } from '../../lib/jwt-devices-user.js';
+import { type ResolvedJwtDevicesOptions } from '../../lib/options/resolved-options.js';
 import { optionWarnings } from '../../lib/options/option-warnings.js';
 
 const SECRET_32 = 'a'.repeat(32);
