@@ -54,7 +54,7 @@ export {
   type JwtUserIdReader,
   type JwtUsernameReader,
 } from './handlers/claims-readers.js';
-export { CSRF_HEADER } from './auth/cookie-csrf.js';
+export { CSRF_HEADER } from './jwt-devices.constants.js';
 export {
   CrossSiteRequestError,
   DeviceLimitRaceError,

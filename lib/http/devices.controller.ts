@@ -7,7 +7,8 @@ import { DevicesService } from '../devices.service.js';
 import { JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
 import type { JwtDevicesUser } from '../jwt-devices-user.js';
 import type { ResolvedJwtDevicesOptions } from '../options/resolved-options.js';
-import { DEVICE_NOT_FOUND_MESSAGE, DeviceIdHeader, DeviceIdParam } from './device-id.decorators.js';
+import { DEVICE_NOT_FOUND_MESSAGE } from '../errors/messages.js';
+import { DeviceIdHeader, DeviceIdParam } from './device-id.decorators.js';
 import { type DeviceView, toDeviceView } from './device.view.js';
 import { JwtDevicesErrorsFilter } from '../errors/jwt-devices-errors.filter.js';
 

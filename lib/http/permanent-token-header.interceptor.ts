@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
-import { PERMANENT_TOKEN_HEADER_MESSAGE } from '../errors/http-answers.js';
+import { PERMANENT_TOKEN_HEADER_MESSAGE } from '../errors/messages.js';
 import { breaksPermanentTokenRule } from '../auth/permanent-token-header.rule.js';
 
 /** Installed globally: refuses the `Permanent-Token` header before any handler but the refresh route runs. */
