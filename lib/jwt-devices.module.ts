@@ -17,7 +17,7 @@ import { type JwtDevicesModuleAsyncOptions, type JwtDevicesModuleOptions, type J
 import {
   headerRuleInterceptorProvider,
   overridableProviders,
-  resolvedOptionsProvider,
+  resolvedOptionsProviders,
   serviceProviders,
 } from './jwt-devices.providers.js';
 import { JWT_DEVICES_ENTITIES } from './jwt-devices.entities.js';
@@ -94,7 +94,7 @@ function build(
     controllers: controllersFor(routes),
     providers: [
       ...[rawOptions].flat(),
-      resolvedOptionsProvider(source),
+      ...resolvedOptionsProviders(source),
       ...overridableProviders,
       // Last, so an app's replacement wins over the default of the same token.
       ...providers,

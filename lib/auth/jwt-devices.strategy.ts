@@ -27,7 +27,8 @@ export class JwtDevicesStrategy extends PassportStrategy(passportJwt.Strategy, J
     const jwtFromRequest = accessTokenExtractor(options);
     super({
       jwtFromRequest,
-      secretOrKeyProvider: (_request, _token, done) => done(null, options.verificationKey as unknown as string),
+      // Never asked: authenticate() below replaces passport-jwt's own check, and only TokensService holds the keys.
+      secretOrKeyProvider: (_request, _token, done) => done(new Error('JwtDevicesStrategy verifies tokens through TokensService')),
       passReqToCallback: true,
     });
     this.extractToken = jwtFromRequest;

@@ -5,7 +5,7 @@ import { JwtDevicesDefaults } from './defaults.js';
 import { describe, parseDuration } from './duration.js';
 import { resolveKeys } from './key-policy.js';
 import { JWT_ALGORITHMS, type JwtAlgorithm, type JwtDevicesModuleOptions } from './module-options.js';
-import type { ResolvedJwtDevicesOptions } from './resolved-options.js';
+import type { ValidatedJwtDevicesOptions } from './resolved-options.js';
 
 export const MAX_LEEWAY_SECONDS = 120;
 
@@ -26,7 +26,7 @@ const KNOWN_OPTIONS = new Set<string>([
 export function resolveOptions(
   raw: Partial<JwtDevicesModuleOptions> | undefined,
   source: 'forRoot' | 'forRootAsync' = 'forRoot',
-): ResolvedJwtDevicesOptions {
+): ValidatedJwtDevicesOptions {
   const problems: string[] = [];
   const user = (raw ?? {}) as Record<string, unknown>;
   for (const key of Object.keys(user)) {

@@ -1,12 +1,10 @@
-import type { KeyObject } from 'node:crypto';
 import type { JwtDevicesUserService } from '../jwt-devices-user.js';
+import type { SigningKeys } from './key-policy.js';
 import type { JwtAlgorithm } from './module-options.js';
 
-/** Options after validation: durations in seconds, keys parsed, defaults applied. */
+/** Options after validation: durations in seconds, defaults applied; the keys travel apart (see ValidatedJwtDevicesOptions). */
 export interface ResolvedJwtDevicesOptions {
   algorithm: JwtAlgorithm;
-  signingKey: KeyObject;
-  verificationKey: KeyObject;
   accessTokenTtl: number;
   leeway: number;
   issuer?: string;
@@ -28,3 +26,6 @@ export interface ResolvedJwtDevicesOptions {
   headerRules: boolean;
   userService: JwtDevicesUserService;
 }
+
+/** What `resolveOptions` returns: the options and the parsed keys, split apart by the module's providers. */
+export type ValidatedJwtDevicesOptions = ResolvedJwtDevicesOptions & SigningKeys;
