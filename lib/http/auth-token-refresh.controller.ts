@@ -1,13 +1,13 @@
 import { Body, Controller, Header, HttpCode, Post, UseFilters } from '@nestjs/common';
-import { SessionsService } from '../sessions.service.js';
 import { JwtDevicesErrorsFilter } from '../errors/jwt-devices-errors.filter.js';
+import { SessionsService } from '../sessions.service.js';
 import { TokenBodyPipe } from './token-body.pipe.js';
 import type { AccessTokenBody } from './token.dto.js';
 
-/** djangorestframework-jwt's `/auth-token/refresh` and `/auth-token/verify`. */
+/** djangorestframework-jwt's `POST /auth-token/refresh`: a new `exp` for an unexpired access token. */
 @Controller()
 @UseFilters(JwtDevicesErrorsFilter)
-export class TokenRefreshController {
+export class AuthTokenRefreshController {
   constructor(private readonly sessions: SessionsService) {}
 
   @Post('auth-token/refresh')
@@ -15,12 +15,5 @@ export class TokenRefreshController {
   @Header('Cache-Control', 'no-store')
   refresh(@Body(TokenBodyPipe) body: AccessTokenBody): Promise<{ token: string }> {
     return this.sessions.refreshAccessToken(body.token);
-  }
-
-  @Post('auth-token/verify')
-  @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
-  verify(@Body(TokenBodyPipe) body: AccessTokenBody): Promise<{ token: string }> {
-    return this.sessions.verifyAccessToken(body.token);
   }
 }
