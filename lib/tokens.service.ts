@@ -23,7 +23,7 @@ const JTI_BYTES = 16;
 @Injectable()
 export class TokensService {
   private readonly random = new RandomPool();
-  private readonly verified = new VerifiedTokenCache();
+  private readonly verified = new VerifiedTokenCache<DecodedJws>();
 
   constructor(
     @Inject(JWT_DEVICES_OPTIONS) private readonly options: ResolvedJwtDevicesOptions,
