@@ -59,17 +59,23 @@ export class DevicesService {
   }
 
   /**
-   * Keeps the user's `maxDevicesPerUser` most recently used devices. Every login ranks them the same way
-   * (last request, then id, newest first), so concurrent logins agree on who stays and the newest always
-   * does; a login whose own device lost that ranking is refused rather than answered with a dead device.
+   * Keeps at most `maxDevicesPerUser` devices of the user. Logins newer than this one (higher ids)
+   * take their slots first; the slots left go to older devices by last use, so the least recently
+   * used go. A login only ever deletes older devices, or its own when newer logins took every slot:
+   * then it is refused rather than answered with a dead device.
    */
   private async enforceDeviceLimit(created: Device): Promise<void> {
-    const newestFirst = await this.store.idsByRecentUse(created.userId);
-    const surplus = newestFirst.slice(this.options.maxDevicesPerUser);
+    const max = this.options.maxDevicesPerUser!;
+    const own = (await this.store.usageOfUser(created.userId)).filter((device) => ownedBy(device, created.userId));
+    const newerOrThis = own.filter(({ id }) => id >= created.id).length;
+    const olderByLastUse = own
+      .filter(({ id }) => id < created.id)
+      .sort((a, b) => b.lastRequestDatetime.getTime() - a.lastRequestDatetime.getTime() || b.id - a.id);
+    const surplus = olderByLastUse.slice(Math.max(0, max - newerOrThis)).map(({ id }) => id);
+    const crowdedOut = newerOrThis > max;
+    if (crowdedOut) surplus.push(created.id);
     if (surplus.length > 0) await this.store.deleteIds(surplus);
-    if (surplus.includes(created.id) || !(await this.store.findById(created.id))) {
-      throw new DeviceLimitRaceError();
-    }
+    if (crowdedOut || !(await this.store.findById(created.id))) throw new DeviceLimitRaceError();
   }
 
   /** The live device a permanent token opens; a rotated-away token shown after the grace period revokes it. */
@@ -160,12 +166,12 @@ export class DevicesService {
       }
       this.store.remember(device, nowMs);
     }
-    return device.userId === String(userId) ? device : null;
+    return ownedBy(device, userId) ? device : null;
   }
 
   /** The user's live devices, by id. */
   async listForUser(userId: string | number): Promise<Device[]> {
-    const all = await this.store.listForUser(String(userId));
+    const all = (await this.store.listForUser(String(userId))).filter((device) => ownedBy(device, userId));
     const now = this.clock.now();
     const expired = all.filter((device) => this.isExpired(device, now)).map(({ id }) => id);
     if (expired.length > 0) await this.store.deleteIds(expired);
@@ -173,20 +179,28 @@ export class DevicesService {
   }
 
   /** Logs one device of the user out; false when the user has no such device. */
-  revoke(userId: string | number, deviceId: number): Promise<boolean> {
+  async revoke(userId: string | number, deviceId: number): Promise<boolean> {
+    // Ownership is checked here, not in the DELETE's WHERE, where the column's collation would decide it.
+    const device = await this.store.findById(deviceId);
+    if (!device) {
+      // Gone already, perhaps by another instance: this one's cached copy goes too.
+      this.store.forget([deviceId]);
+      return false;
+    }
+    if (!ownedBy(device, userId)) return false;
     // Its rotated-away hashes go too, or a stale token would later pass for reuse and revoke that id again.
-    return this.store.deleteOwn(String(userId), deviceId);
+    return (await this.store.deleteIds([device.id])) > 0;
   }
 
   /** Logs every device of the user out, e.g. when the user is deleted or their password changes. */
   async revokeAllForUser(userId: string | number): Promise<number> {
-    const ids = await this.store.idsOfUser(String(userId));
+    const ids = await this.idsOfUser(userId);
     return ids.length > 0 ? this.store.deleteIds(ids) : 0;
   }
 
   /** Logs every device of the user out but one, usually the caller's own. */
   async revokeAllExcept(userId: string | number, keptDeviceId: number): Promise<number> {
-    const ids = (await this.store.idsOfUser(String(userId))).filter((id) => id !== keptDeviceId);
+    const ids = (await this.idsOfUser(userId)).filter((id) => id !== keptDeviceId);
     return ids.length > 0 ? this.store.deleteIds(ids) : 0;
   }
 
@@ -225,6 +239,19 @@ export class DevicesService {
     const maxAge = this.options.permanentTokenMaxAge;
     return maxAge !== undefined && nowMs > device.created.getTime() + maxAge * 1000;
   }
+
+  private async idsOfUser(userId: string | number): Promise<number[]> {
+    const devices = await this.store.usageOfUser(String(userId));
+    return devices.filter((device) => ownedBy(device, userId)).map(({ id }) => id);
+  }
+}
+
+/**
+ * Byte for byte: a MySQL/MariaDB column left with a `_ci` or PAD SPACE collation (by `synchronize`, or
+ * before the collation migration) matches 'Alice', 'alicé' and 'alice ' when asked for 'alice'.
+ */
+function ownedBy(device: Pick<Device, 'userId'>, userId: string | number): boolean {
+  return device.userId === String(userId);
 }
 
 /** Truncates to at most `max` code points, so no surrogate pair is cut in half. */

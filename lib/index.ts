@@ -71,6 +71,7 @@ export type { DeviceView } from './http/device.view.js';
 export {
   CreateJwtDevicesDevice1764100000000,
   CreateJwtDevicesRetiredToken1764100000001,
+  ExactJwtDevicesKeys1764100000002,
   JWT_DEVICES_MIGRATIONS,
 } from './migrations/index.js';
 export { RequestBodyErrorsFilter } from './http/request-body-errors.filter.js';

@@ -3,8 +3,9 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwtDevicesModule, RequestBodyErrorsFilter } from '../lib/index.js';
-import { SAMPLE_APP_CONFIG } from './app.constants.js';
-import type { JwtDevicesEnvOptions, SampleAppConfig } from './config.js';
+import { databaseOptionsFromUrl } from './config/database-options.js';
+import type { AppConfig, SampleAppEnv } from './config/env.schema.js';
+import { jwtDevicesOptions, jwtDevicesRoutes } from './config/jwt-devices-options.js';
 import { ExpiredDevicesPurger } from './expired-devices-purger.js';
 import { ProfileController } from './profile.controller.js';
 import { PublicController } from './public.controller.js';
@@ -13,34 +14,35 @@ import { throttledRoutes } from './throttling/throttled-routes.js';
 import { UsersModule } from './users/users.module.js';
 import { UsersService } from './users/users.service.js';
 
-/** The sample app, wired from a loaded configuration (see config.ts). */
+/** The sample app, wired from an environment parsed by envSchema (see config/env.schema.ts). */
 @Module({})
 export class AppModule {
-  static forRoot(config: SampleAppConfig): DynamicModule {
+  static forRoot(env: SampleAppEnv): DynamicModule {
+    // The routes and the rate limits shape the module tree, so they are read here rather than from ConfigService.
+    const routes = jwtDevicesRoutes(env);
     return {
       module: AppModule,
       imports: [
-        // The environment was read and checked once by loadConfig(env); ConfigService serves the result.
-        ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ jwtDevices: config.jwtDevices, passwordHashCost: config.passwordHashCost })] }),
-        TypeOrmModule.forRoot({ ...config.database, autoLoadEntities: true, synchronize: true }),
+        // `env` is already parsed; ConfigService serves it and never falls back to process.env, so in-process apps stay apart.
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => env] }),
+        TypeOrmModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: AppConfig) => ({ ...databaseOptionsFromUrl(config.get('DATABASE_URL', { infer: true })), autoLoadEntities: true, synchronize: true }),
+        }),
         UsersModule,
         JwtDevicesModule.forRootAsync({
-          imports: [ConfigModule, UsersModule],
+          imports: [UsersModule],
           inject: [ConfigService, UsersService],
-          useFactory: (settings: ConfigService, users: UsersService) => ({
-            ...settings.getOrThrow<JwtDevicesEnvOptions>('jwtDevices'),
-            userService: users,
-          }),
-          routes: config.routes,
+          useFactory: (config: AppConfig, users: UsersService) => ({ ...jwtDevicesOptions(config), userService: users }),
+          routes,
         }),
-        AuthThrottlingModule.forRoot(config.throttle, throttledRoutes(config.routes, config.jwtDevices.usernameField)),
+        AuthThrottlingModule.forRoot(
+          { limit: env.THROTTLE_LIMIT, ttlSeconds: env.THROTTLE_TTL },
+          throttledRoutes(routes, env.JWT_DEVICES_USERNAME_FIELD),
+        ),
       ],
       controllers: [PublicController, ProfileController],
-      providers: [
-        { provide: SAMPLE_APP_CONFIG, useValue: config },
-        { provide: APP_FILTER, useClass: RequestBodyErrorsFilter },
-        ExpiredDevicesPurger,
-      ],
+      providers: [{ provide: APP_FILTER, useClass: RequestBodyErrorsFilter }, ExpiredDevicesPurger],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DevicesService } from '../lib/index.js';
-import { SAMPLE_APP_CONFIG } from './app.constants.js';
-import type { SampleAppConfig } from './config.js';
+import { ConfigService } from '@nestjs/config';
+import type { AppConfig } from './config/env.schema.js';
 
 /** Deletes expired devices every PURGE_INTERVAL seconds, so the table does not grow without bound. */
 @Injectable()
@@ -12,11 +12,11 @@ export class ExpiredDevicesPurger implements OnApplicationBootstrap, OnApplicati
 
   constructor(
     private readonly devices: DevicesService,
-    @Inject(SAMPLE_APP_CONFIG) private readonly config: SampleAppConfig,
+    @Inject(ConfigService) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    const seconds = this.config.purgeIntervalSeconds;
+    const seconds = this.config.get('PURGE_INTERVAL', { infer: true });
     if (seconds === 0) return;
     this.timer = setInterval(() => void this.purge(), seconds * 1000);
     // The timer alone must not keep the process alive.

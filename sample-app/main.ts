@@ -1,16 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { JwtDevicesConfigError } from '../lib/index.js';
 import { createSampleApp } from './bootstrap.js';
-import { SampleAppConfigError } from './config.js';
+import { SampleAppConfigError } from './config/env.schema.js';
 import { StderrLogger } from './stderr-logger.js';
 
 async function main(): Promise<void> {
   Logger.overrideLogger(new StderrLogger());
   // SIGTERM and SIGINT close the app gracefully: enableShutdownHooks() in createSampleApp.
-  const { app, config } = await createSampleApp();
-  await app.listen(config.port, '127.0.0.1');
+  const { app, env } = await createSampleApp();
+  await app.listen(env.PORT, '127.0.0.1');
   const address: unknown = app.getHttpServer().address();
-  const port = typeof address === 'object' && address !== null && 'port' in address ? address.port : config.port;
+  const port = typeof address === 'object' && address !== null && 'port' in address ? address.port : env.PORT;
   console.log(`listening on http://127.0.0.1:${String(port)}`);
 }
 

@@ -2,6 +2,7 @@
 // Runs the compiled specs with node:test and prints a spec-style report.
 // Usage (after `npm run build`): node test/run.mjs [substring ...]
 // The last line is always `N passed, N failed[, N skipped]`; exit 1 if any failed or none ran.
+// Skipped tests and suites that skip themselves (no PostgreSQL URL, no npm) are counted and listed with their reason.
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { run } from 'node:test';
@@ -38,15 +39,17 @@ async function main() {
 
   const counts = { passed: 0, failed: 0, skipped: 0 };
   const failures = [];
+  const skips = [];
   const started = Date.now();
   const queue = [...specs];
   // One run() per file: node:test labels events with the file that declared the test
   // (a shared helper, or the .ts source under source maps), so only the stream tells whose they are.
   const worker = async () => {
-    for (let spec = queue.shift(); spec; spec = queue.shift()) report(await runFile(spec), counts, failures);
+    for (let spec = queue.shift(); spec; spec = queue.shift()) report(await runFile(spec), counts, failures, skips);
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 
+  printSkips(skips);
   printFailures(failures);
   console.log(`\nDuration ${formatMs(Date.now() - started)}.`);
   finish(counts);
@@ -102,11 +105,11 @@ function addResult(file, type, data) {
 }
 
 /** Counts one finished file and prints its tree, diagnostics and, when useful, its output. */
-function report(file, counts, failures) {
+function report(file, counts, failures, skips) {
   const roots = file.pending[0] ?? [];
   const output = file.output.join('').trimEnd();
   const failedBefore = counts.failed;
-  for (const node of roots) tally(node, [file.spec.shown], counts, failures, undefined);
+  for (const node of roots) tally(node, [file.spec.shown], counts, failures, skips, undefined);
   const hint = file.ownFailure && fileFailureHint(file.ownFailure);
   // The file's own failure (crash, timeout, non-zero exit) counts only when no test in it failed.
   if (hint && counts.failed === failedBefore) {
@@ -135,31 +138,44 @@ function fileFailureHint(error) {
 
 /**
  * Leaf tests count; a suite or parent test counts only when it failed with no failing child
- * (an after hook, say). `blame` is the nearest ancestor's own failure, shown for cancelled children.
- * Returns whether anything in the subtree failed.
+ * (an after hook, say). A skipped test counts as one skip, and so does a suite that skipped itself
+ * (node:test reports none of its tests). `blame` is the nearest ancestor's own failure, shown for
+ * cancelled children. Returns whether anything in the subtree failed.
  */
-function tally(node, parentPath, counts, failures, blame) {
+function tally(node, parentPath, counts, failures, skips, blame) {
   const path = [...parentPath, node.name];
   const skipped = Boolean(node.skip || node.todo);
+  if (skipped && node.children.length === 0) {
+    counts.skipped += 1;
+    countByDatabase(path, counts, 'skipped');
+    skips.push({ path, reason: skipReason(node) });
+    return false;
+  }
   const ownError = !node.passed && node.error?.failureType !== 'subtestsFailed' ? node.error : undefined;
   if (node.children.length === 0 && !node.isSuite) {
-    if (!skipped) countByDatabase(path, counts, node.passed);
-    if (skipped) counts.skipped += 1;
-    else if (node.passed) counts.passed += 1;
+    countByDatabase(path, counts, node.passed ? 'passed' : 'failed');
+    if (node.passed) counts.passed += 1;
     else {
       counts.failed += 1;
       failures.push({ path, error: node.error, blame: node.error?.failureType === 'cancelledByParent' ? blame : undefined });
     }
-    return !node.passed && !skipped;
+    return !node.passed;
   }
   let childFailed = false;
-  for (const child of node.children) childFailed = tally(child, path, counts, failures, ownError ?? blame) || childFailed;
+  for (const child of node.children) childFailed = tally(child, path, counts, failures, skips, ownError ?? blame) || childFailed;
   if (!node.passed && !skipped && !childFailed) {
     counts.failed += 1;
     failures.push({ path, error: node.error });
     return true;
   }
   return childFailed;
+}
+
+/** The reason given to `skip` or `todo` (`{ skip: 'TEST_POSTGRES_URL is not set' }`), or what was asked for without one. */
+function skipReason(node) {
+  const reason = node.todo || node.skip;
+  if (typeof reason === 'string' && reason) return reason;
+  return node.todo ? 'todo' : 'no reason given';
 }
 
 /** Suites say their database as `[sqlite · express]`, `[postgres]`, or by name ("PostgreSQL behind a proxy"). */
@@ -172,21 +188,21 @@ function databaseOf(path) {
   return undefined;
 }
 
-function countByDatabase(path, counts, passed) {
+function countByDatabase(path, counts, outcome) {
   const database = databaseOf(path) ?? 'no database';
   counts.byDatabase ??= {};
-  const entry = (counts.byDatabase[database] ??= { passed: 0, failed: 0 });
-  if (passed) entry.passed += 1;
-  else entry.failed += 1;
+  const entry = (counts.byDatabase[database] ??= { passed: 0, failed: 0, skipped: 0 });
+  entry[outcome] += 1;
 }
 
 function printNode(node, depth) {
   const indent = '  '.repeat(depth);
   const time = node.durationMs === undefined ? '' : ` (${formatMs(node.durationMs)})`;
-  if (node.children.length === 0 && !node.isSuite) {
-    const mark = node.todo ? '… TODO' : node.skip ? '﹣ SKIP' : node.passed ? '✔' : '✖';
-    const reason = typeof (node.todo ?? node.skip) === 'string' ? ` # ${node.todo ?? node.skip}` : '';
-    console.log(`${indent}${mark} ${node.name}${time}${reason}`);
+  const skipped = Boolean(node.skip || node.todo);
+  if (node.children.length === 0 && (!node.isSuite || skipped)) {
+    const mark = node.todo ? '… TODO' : skipped ? '﹣ SKIP' : node.passed ? '✔' : '✖';
+    const reason = skipped ? ` # ${skipReason(node)}` : '';
+    console.log(`${indent}${mark} ${node.name}${skipped ? '' : time}${reason}`);
     return;
   }
   console.log(`${indent}▶ ${node.name}`);
@@ -194,6 +210,15 @@ function printNode(node, depth) {
   if (!node.passed && node.error?.failureType !== 'subtestsFailed') {
     console.log(`${indent}✖ ${node.name}: ${firstLine(describeError(node.error))}`);
   }
+}
+
+function printSkips(skips) {
+  if (skips.length === 0) return;
+  console.log(`Skipped (${skips.length}), so not run:`);
+  // Files finish in any order; the list should read the same on every run.
+  const lines = skips.map(({ path, reason }) => `  ${path.join(' › ')} # ${reason}`).sort();
+  for (const line of lines) console.log(line);
+  console.log('');
 }
 
 function printFailures(failures) {
@@ -245,7 +270,7 @@ function finish({ passed, failed, skipped, byDatabase }) {
   // So a CI log shows that the PostgreSQL and MariaDB suites really ran, and how many.
   for (const [database, entry] of Object.entries(byDatabase ?? {})) {
     const label = database === 'no database' ? 'other suites' : `on ${database}`;
-    console.log(`  ${label}: ${entry.passed} passed, ${entry.failed} failed`);
+    console.log(`  ${label}: ${entry.passed} passed, ${entry.failed} failed${entry.skipped ? `, ${entry.skipped} skipped` : ''}`);
   }
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   process.exitCode = failed > 0 || passed + failed === 0 ? 1 : 0;

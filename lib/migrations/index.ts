@@ -1,7 +1,8 @@
 import { CreateJwtDevicesDevice1764100000000 } from './1764100000000-create-jwt-devices-device.js';
 import { CreateJwtDevicesRetiredToken1764100000001 } from './1764100000001-create-jwt-devices-retired-token.js';
+import { ExactJwtDevicesKeys1764100000002 } from './1764100000002-exact-jwt-devices-keys.js';
 
-export { CreateJwtDevicesDevice1764100000000, CreateJwtDevicesRetiredToken1764100000001 };
+export { CreateJwtDevicesDevice1764100000000, CreateJwtDevicesRetiredToken1764100000001, ExactJwtDevicesKeys1764100000002 };
 
 /** The module's migrations, in order: add them to your DataSource's `migrations`. */
-export const JWT_DEVICES_MIGRATIONS = [CreateJwtDevicesDevice1764100000000, CreateJwtDevicesRetiredToken1764100000001];
+export const JWT_DEVICES_MIGRATIONS = [CreateJwtDevicesDevice1764100000000, CreateJwtDevicesRetiredToken1764100000001, ExactJwtDevicesKeys1764100000002];

@@ -59,22 +59,17 @@ export class DeviceStore {
     return this.db(() => this.queries.findByPreviousTokenHash(hash));
   }
 
-  /** The user's devices by id. */
+  /** The devices the database matches to `userId`, by id; callers check the owner exactly (see usageOfUser). */
   listForUser(userId: string): Promise<Device[]> {
     return this.db(() => this.devices.find({ where: { userId }, order: { id: 'ASC' } }));
   }
 
-  /** The ids of the user's devices, most recently used first (then newest id first). */
-  async idsByRecentUse(userId: string): Promise<number[]> {
-    const rows = await this.db(() =>
-      this.devices.find({ select: { id: true }, where: { userId }, order: { lastRequestDatetime: 'DESC', id: 'DESC' } }),
-    );
-    return rows.map(({ id }) => id);
-  }
-
-  async idsOfUser(userId: string): Promise<number[]> {
-    const rows = await this.db(() => this.devices.find({ select: { id: true }, where: { userId } }));
-    return rows.map(({ id }) => id);
+  /**
+   * Id, owner and last use of the devices the database matches to `userId`. On MySQL/MariaDB the column's
+   * collation may match more than the exact id, so callers check the owner themselves.
+   */
+  usageOfUser(userId: string): Promise<Array<Pick<Device, 'id' | 'userId' | 'lastRequestDatetime'>>> {
+    return this.db(() => this.devices.find({ select: { id: true, userId: true, lastRequestDatetime: true }, where: { userId } }));
   }
 
   /** Swaps the token hash in one conditional update that only a caller presenting the current hash can win. */
@@ -100,16 +95,6 @@ export class DeviceStore {
 
   async forgetRetired(hash: string): Promise<void> {
     await this.db(() => this.retiredTokens.delete({ tokenHash: hash }));
-  }
-
-  /** Deletes one device of the user and its rotated-away hashes; false when the user has no such device. */
-  async deleteOwn(userId: string, id: number): Promise<boolean> {
-    if (id > MAX_DEVICE_ID) return false;
-    const result = await this.db(() => this.devices.delete({ id, userId }));
-    this.recent.forget([id]);
-    const deleted = (result.affected ?? 0) > 0;
-    if (deleted) await this.db(() => this.retiredTokens.delete({ deviceId: id }));
-    return deleted;
   }
 
   /** Deletes devices and their rotated-away hashes; returns how many rows went. */

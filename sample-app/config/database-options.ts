@@ -1,4 +1,6 @@
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DataSourceOptions } from 'typeorm';
 
 export type SqliteOptions = Extract<DataSourceOptions, { type: 'better-sqlite3' }>;
@@ -7,6 +9,15 @@ export type MysqlOptions = Extract<DataSourceOptions, { type: 'mysql' | 'mariadb
 export type DatabaseOptions = SqliteOptions | PostgresOptions | MysqlOptions;
 
 export const DATABASE_URL_FORMATS = 'sqlite:PATH, postgres://…, postgresql://…, mysql://… or mariadb://…';
+
+/** sample-app/data/sample.sqlite under the repository root, found from sample-app/config/ and dist/sample-app/config/ alike. */
+export const DEFAULT_DATABASE_URL = `sqlite:${join(repositoryRoot(), 'sample-app', 'data', 'sample.sqlite')}`;
+
+function repositoryRoot(): string {
+  let directory = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(directory, 'package.json')) && dirname(directory) !== directory) directory = dirname(directory);
+  return existsSync(join(directory, 'package.json')) ? directory : process.cwd();
+}
 
 /**
  * Turns a DATABASE_URL into TypeORM connection options; throws an Error whose message never

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { answerFastifyFrameworkError } from '../../lib/index.js';
-import type { HttpAdapterName } from '../config.js';
+import type { HttpAdapterName } from '../config/env.schema.js';
 
 /** Larger request bodies get 413. */
 export const BODY_LIMIT_BYTES = 100 * 1024;

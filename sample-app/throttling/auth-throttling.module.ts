@@ -1,15 +1,20 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { seconds, ThrottlerModule } from '@nestjs/throttler';
-import type { ThrottleConfig } from '../config.js';
 import { AuthThrottlerGuard, IP_THROTTLER, THROTTLED_ROUTES, USERNAME_THROTTLER } from './auth-throttler.guard.js';
 import type { ThrottledRoutes } from './throttled-routes.js';
+
+export interface ThrottleConfig {
+  /** Requests per window per client (IP, and for login also per username); 0 = no rate limits. */
+  limit: number;
+  ttlSeconds: number;
+}
 
 /** Rate limits on login, device refresh and sign-up; an empty module when throttling is off. */
 @Module({})
 export class AuthThrottlingModule {
-  static forRoot(throttle: ThrottleConfig | null, routes: ThrottledRoutes): DynamicModule {
-    if (throttle === null) return { module: AuthThrottlingModule };
+  static forRoot(throttle: ThrottleConfig, routes: ThrottledRoutes): DynamicModule {
+    if (throttle.limit === 0) return { module: AuthThrottlingModule };
     const window = { limit: throttle.limit, ttl: seconds(throttle.ttlSeconds) };
     return {
       module: AuthThrottlingModule,

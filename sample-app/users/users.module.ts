@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ConfigModule, ConfigService } from '@nestjs/config';
+import { ConfigService } from '@nestjs/config';
+import type { AppConfig } from '../config/env.schema.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountService } from './account.service.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -8,13 +9,12 @@ import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User]), ConfigModule],
+  imports: [TypeOrmModule.forFeature([User])],
   controllers: [UsersController],
   providers: [
     UsersService,
     AccountService,
-    // The cost was read and checked with the rest of the environment by loadConfig(env).
-    { provide: PasswordHasher, inject: [ConfigService], useFactory: (config: ConfigService) => new PasswordHasher(config.getOrThrow<number>('passwordHashCost')) },
+    { provide: PasswordHasher, inject: [ConfigService], useFactory: (config: AppConfig) => new PasswordHasher(config.get('PASSWORD_HASH_COST', { infer: true })) },
   ],
   exports: [UsersService],
 })

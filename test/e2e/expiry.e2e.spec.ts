@@ -269,6 +269,32 @@ forEachServer((database) => {
     });
   });
 
+  describe('maxDevicesPerUser: 1', () => {
+    const db = useFreshDatabase(database);
+    let app: TestApp;
+    before(async () => {
+      app = await TestApp.start(db(), { module: { maxDevicesPerUser: 1 } });
+    });
+    after(() => app.close());
+
+    it('lets a login in when the old device was last used "later" by a clock running ahead, and logs that old device out', async () => {
+      const old = await app.login('alice');
+      app.clock.advance(MINUTE);
+      assert.equal((await refresh(app, old.permanent_token)).status, 200);
+      // This login's clock runs a second behind the instance that served the refresh.
+      app.clock.advance(-1);
+      const login = await app.request<{ token: string; device_id: number }>({
+        method: 'POST',
+        path: '/auth-token',
+        body: { username: 'alice', password: 'alice-password' },
+      });
+      assert.equal(login.status, 200, login.text);
+      assert.deepEqual(await deviceIds(app), [login.json!.device_id]);
+      assert.equal((await profile(app, login.json!.token)).status, 200);
+      assertUnauthorized(await profile(app, old.token));
+    });
+  });
+
   describe('deviceCacheTtl: 0 (the default)', () => {
     const db = useFreshDatabase(database);
     let app: TestApp;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { HTTP_ADAPTERS } from '../../sample-app/config.js';
+import { HTTP_ADAPTERS } from '../../sample-app/config/env.schema.js';
 import { SampleAppProcess } from '../fixtures/sample-app-process.js';
 import { DrfJwtDevicesClient, type DrfLogin } from './drf-jwt-devices-client.js';
 

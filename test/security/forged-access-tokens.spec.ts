@@ -157,6 +157,10 @@ const HS_CASES: TokenCase[] = [
   { name: 'the token of a deleted user', token: (s) => s.deleted.token },
   // shape and encoding
   { name: 'a token missing its last character', token: (s) => s.victim.token.slice(0, -1) },
+  {
+    name: 'a token whose HMAC signature is one byte short, re-encoded as canonical base64url',
+    token: (s) => { const [h, p, sig] = s.victim.token.split('.'); return `${h}.${p}.${Buffer.from(sig, 'base64url').subarray(0, -1).toString('base64url')}`; },
+  },
   { name: 'a token without its signature', token: (s) => s.victim.token.slice(0, s.victim.token.lastIndexOf('.') + 1) },
   { name: 'a token of two segments', token: (s) => s.victim.token.slice(0, s.victim.token.lastIndexOf('.')) },
   { name: 'a token with an empty payload segment', token: (s) => { const [h, , sig] = s.victim.token.split('.'); return `${h}..${sig}`; } },

@@ -6,7 +6,7 @@ import { Module, type INestApplication, type LoggerService } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource, Logger as TypeOrmLogger } from 'typeorm';
-import { JWT_DEVICES_CLOCK, JwtDevicesModule, RequestBodyErrorsFilter } from '../../lib/index.js';
+import { JWT_DEVICES_CLOCK, JwtDevicesModule, RequestBodyErrorsFilter, RetiredToken } from '../../lib/index.js';
 import { FakeClock } from '../fixtures/fake-clock.js';
 import { TEST_SECRET } from '../fixtures/test-app.js';
 import { TestUsers } from '../fixtures/test-users.js';
@@ -82,6 +82,7 @@ forEachDatabase((database) => {
     const secrets = new Set<string>([TEST_SECRET, 'alice-password']);
     const answers: HttpResponse[] = [];
     let started: Awaited<ReturnType<typeof startApp>>;
+    let collidedHash: string;
 
     const send = async <T>(options: RequestOptions): Promise<HttpResponse<T>> => {
       const response = await request<T>(started.url, options);
@@ -112,6 +113,14 @@ forEachDatabase((database) => {
       const second = await login();
       const logout = await send({ method: 'DELETE', path: '/device-logout', headers: { Authorization: `Bearer ${second.token}`, 'Device-Id': String(second.device_id) } });
       assert.equal(logout.status, 204, logout.text);
+
+      // a statement fails with the hash in the driver's error (MariaDB quotes the key, PostgreSQL its detail):
+      // the rotation's INSERT of the rotated-away hash meets a row already there, which costs the client nothing
+      const colliding = await login();
+      collidedHash = sha256Hex(colliding.permanent_token);
+      await started.dataSource.getRepository(RetiredToken).insert({ tokenHash: collidedHash, deviceId: 0, retiredAt: new Date() });
+      const collided = await refresh(colliding.permanent_token);
+      assert.equal(collided.status, 200, collided.text);
 
       // the database fails mid-session: every statement on the device table errors out
       const third = await login();
@@ -146,6 +155,15 @@ forEachDatabase((database) => {
       assert.ok(capture.queries.some((line) => line.startsWith('query-error ') && line.includes('[redacted]')), 'no failing query carried a redacted hash');
       const hex = /\b[0-9a-f]{64}\b/i.exec(capture.all);
       assert.equal(hex, null, `a 64-hex string was logged: ${hex?.[0]}`);
+    });
+
+    it("logged the unique violation of the retired hash, with that hash redacted in the driver's error too", () => {
+      const failed = capture.queries.filter((line) => /^query-error .*INSERT INTO \S*jwt_devices_retired_token/s.test(line));
+      assert.equal(failed.length, 1, capture.queries.filter((line) => line.startsWith('query-error ')).join('\n'));
+      assert.match(failed[0], /duplicate|unique/i, 'the error says what failed');
+      if (database.name === 'mariadb') assert.match(failed[0], /Duplicate entry '\[redacted\]'/, 'MariaDB quotes the key in its message');
+      assert.ok(!capture.all.includes(collidedHash), 'the colliding hash was logged');
+      assert.ok(capture.nest.some((line) => /^error Could not record a rotated-away token of device \d+ \(\w+Error\)/.test(line)), capture.nest.join('\n'));
     });
 
     it('logged no access token, JWT signature, permanent token, token hash, password or signing secret', () => {

@@ -96,6 +96,17 @@ describe('signJws / verifyJws', () => {
         assert.equal(verifyJws(`${token}==`, algorithm, verification), null);
       });
 
+      if (algorithm.startsWith('HS')) {
+        it('an HMAC signature cut short by one byte, or to half its bytes, in canonical base64url, is refused', () => {
+          const bytes = Buffer.from(signature, 'base64url');
+          for (const kept of [bytes.length - 1, bytes.length / 2]) {
+            const short = bytes.subarray(0, kept).toString('base64url');
+            assert.deepEqual(Buffer.from(short, 'base64url'), bytes.subarray(0, kept), 'the short signature decodes to exactly those bytes');
+            assert.equal(verifyJws(`${header}.${payload}.${short}`, algorithm, verification), null, `${kept} of ${bytes.length} bytes`);
+          }
+        });
+      }
+
       it('a signature with a character outside base64url (+, /, =, space) is refused', () => {
         const middle = Math.floor(signature.length / 2);
         for (const bad of ['+', '/', '=', ' ']) {

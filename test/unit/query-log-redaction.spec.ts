@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { inspect } from 'node:util';
 import { AbstractLogger, type DataSource, type LogLevel, type LogMessage, type Logger, type LoggerOptions } from 'typeorm';
 import { REDACTED, redactTokenHashesInQueryLog } from '../../lib/store/query-log-redaction.js';
 
@@ -63,10 +64,33 @@ describe('query-log redaction', () => {
     assert.deepEqual(logger.queries, [[QUERY, [REDACTED]]]);
   });
 
-  it('query errors are still redacted and written when query logging is off', () => {
+  it("query errors are written when query logging is off, with the hash redacted in the driver's message and nothing else of the error kept", () => {
     const logger = new RecordingLogger(['error']);
-    wrapped(logger).logQueryError(new Error(`duplicate key ${HASH}`), QUERY, [HASH]);
-    assert.ok(logger.written.some(({ type }) => type === 'query-error'), 'the error was written');
-    assert.doesNotMatch(JSON.stringify(logger.written), new RegExp(HASH));
+    // As drivers word a unique violation: MariaDB quotes the key in the message, PostgreSQL in `detail`.
+    const driverError = Object.assign(new Error(`Duplicate entry '${HASH}' for key 'PRIMARY'`), {
+      name: 'QueryFailedError',
+      detail: `Key (token_hash)=(${HASH}) already exists.`,
+      parameters: [HASH],
+    });
+    wrapped(logger).logQueryError(driverError, QUERY, [HASH]);
+
+    const [failedQuery, error] = logger.written;
+    assert.equal(logger.written.length, 2);
+    assert.equal(failedQuery.message, QUERY);
+    assert.deepEqual(failedQuery.parameters, [REDACTED]);
+    const written: unknown = error.message;
+    assert.ok(written instanceof Error, 'the error is written as an Error');
+    assert.equal(written.name, 'QueryFailedError');
+    assert.equal(written.message, "Duplicate entry '[redacted]' for key 'PRIMARY'");
+    assert.doesNotMatch(inspect(logger.written, { depth: null, showHidden: true }), new RegExp(HASH));
+  });
+
+  it('a query error given as a string is written with the hash redacted', () => {
+    const logger = new RecordingLogger(['error']);
+    wrapped(logger).logQueryError(`duplicate key ${HASH}`, QUERY, [HASH]);
+    assert.deepEqual(
+      logger.written.map(({ message }) => message),
+      [QUERY, `duplicate key ${REDACTED}`],
+    );
   });
 });
