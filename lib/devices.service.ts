@@ -1,16 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { In, LessThan, type Repository } from 'typeorm';
 import type { JwtDevicesClock } from './clock.js';
-import { DeviceCache } from './device-cache.js';
-import { DeviceQueries } from './device-queries.js';
-import { DEVICE_DETAILS_LENGTH, DEVICE_NAME_LENGTH, Device } from './device.entity.js';
-import { RetiredToken } from './retired-token.entity.js';
-import { DeviceLimitRaceError, InvalidPermanentTokenError, JwtDevicesUnavailableError } from './errors.js';
+import { createPermanentToken, hashPermanentToken, isWellFormedPermanentToken } from './crypto/permanent-tokens.js';
+import { DEVICE_DETAILS_LENGTH, DEVICE_NAME_LENGTH, type Device } from './device.entity.js';
+import { DeviceLimitRaceError, InvalidPermanentTokenError } from './errors/jwt-devices.error.js';
 import type { DeviceDescription } from './handlers/device-details.handler.js';
 import { JWT_DEVICES_CLOCK } from './jwt-devices.constants.js';
-import { DEVICE_REPOSITORY, JWT_DEVICES_OPTIONS } from './jwt-devices.internal-constants.js';
-import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from './jwt-devices.options.js';
-import { TokensService } from './tokens.service.js';
+import type { JwtDevicesUser } from './jwt-devices-user.js';
+import { JWT_DEVICES_OPTIONS } from './jwt-devices.internal-constants.js';
+import type { ResolvedJwtDevicesOptions } from './options/resolved-options.js';
+import { DeviceStore } from './store/device-store.js';
 
 export interface CreatedDevice {
   device: Device;
@@ -30,33 +28,23 @@ export interface PurgeOptions {
 }
 
 const DEFAULT_PURGE_BATCH = 1000;
-/** The id column is a 32-bit integer on PostgreSQL and MySQL: a larger id names no device, and PostgreSQL refuses it as a parameter. */
-const MAX_DEVICE_ID = 2 ** 31 - 1;
 
-/** A device's life: create, refresh and rotate, expire, revoke, purge. */
+/** A device's life: create, refresh and rotate, expire, revoke, purge. The rules only; DeviceStore reads and writes. */
 @Injectable()
 export class DevicesService {
   private readonly logger = new Logger('JwtDevicesModule');
-  private readonly cache: DeviceCache;
-  private readonly queries: DeviceQueries;
-  private readonly retiredTokens: Repository<RetiredToken>;
 
   constructor(
-    @Inject(DEVICE_REPOSITORY) private readonly devices: Repository<Device>,
+    private readonly store: DeviceStore,
     @Inject(JWT_DEVICES_OPTIONS) private readonly options: ResolvedJwtDevicesOptions,
     @Inject(JWT_DEVICES_CLOCK) private readonly clock: JwtDevicesClock,
-    private readonly tokens: TokensService,
-  ) {
-    this.cache = new DeviceCache(options.deviceCacheTtl * 1000);
-    this.queries = new DeviceQueries(devices);
-    this.retiredTokens = devices.manager.getRepository(RetiredToken);
-  }
+  ) {}
 
   /** Logs a user in on a new device; over `maxDevicesPerUser`, their least recently used devices go. */
   async create(user: JwtDevicesUser, description: DeviceDescription): Promise<CreatedDevice> {
     const now = this.clock.now();
-    const { token, hash } = this.tokens.createPermanentToken();
-    const device = this.devices.create({
+    const { token, hash } = createPermanentToken();
+    const device = await this.store.insert({
       userId: String(user.id),
       permanentTokenHash: hash,
       previousTokenHash: null,
@@ -66,7 +54,6 @@ export class DevicesService {
       created: now,
       lastRequestDatetime: now,
     });
-    await this.db(() => this.queries.insert(device));
     if (this.options.maxDevicesPerUser !== undefined) await this.enforceDeviceLimit(device);
     return { device, permanentToken: token };
   }
@@ -79,10 +66,7 @@ export class DevicesService {
    */
   private async enforceDeviceLimit(created: Device): Promise<void> {
     const max = this.options.maxDevicesPerUser!;
-    const all = await this.db(() =>
-      this.devices.find({ select: { id: true, userId: true, lastRequestDatetime: true }, where: { userId: created.userId } }),
-    );
-    const own = all.filter((device) => ownedBy(device, created.userId));
+    const own = (await this.store.usageOfUser(created.userId)).filter((device) => ownedBy(device, created.userId));
     const newerOrThis = own.filter(({ id }) => id >= created.id).length;
     const olderByLastUse = own
       .filter(({ id }) => id < created.id)
@@ -90,44 +74,44 @@ export class DevicesService {
     const surplus = olderByLastUse.slice(Math.max(0, max - newerOrThis)).map(({ id }) => id);
     const crowdedOut = newerOrThis > max;
     if (crowdedOut) surplus.push(created.id);
-    if (surplus.length > 0) await this.deleteIds(surplus);
-    if (crowdedOut || !(await this.db(() => this.queries.findById(created.id)))) throw new DeviceLimitRaceError();
+    if (surplus.length > 0) await this.store.deleteIds(surplus);
+    if (crowdedOut || !(await this.store.findById(created.id))) throw new DeviceLimitRaceError();
   }
 
   /** The live device a permanent token opens; a rotated-away token shown after the grace period revokes it. */
   async findByPermanentToken(permanentToken: unknown): Promise<Device> {
-    if (!this.tokens.isWellFormedPermanentToken(permanentToken)) throw new InvalidPermanentTokenError('malformed');
-    const hash = this.tokens.hashPermanentToken(permanentToken);
+    if (!isWellFormedPermanentToken(permanentToken)) throw new InvalidPermanentTokenError('malformed');
+    const hash = hashPermanentToken(permanentToken);
     const now = this.clock.now();
-    const device = await this.db(() => this.queries.findByTokenHash(hash));
+    const device = await this.store.findByTokenHash(hash);
     if (device) {
       if (!this.isExpired(device, now)) return device;
-      await this.deleteIds([device.id]);
+      await this.store.deleteIds([device.id]);
       throw new InvalidPermanentTokenError('expired');
     }
-    const rotatedFrom = await this.db(() => this.queries.findByPreviousTokenHash(hash));
+    const rotatedFrom = await this.store.findByPreviousTokenHash(hash);
     if (!rotatedFrom) return this.refuseRetired(hash);
     if (rotatedFrom.rotatedAt && now.getTime() - rotatedFrom.rotatedAt.getTime() <= this.options.rotationGracePeriod * 1000) {
       // A client retrying a refresh whose answer it lost: refuse, but keep the device.
       throw new InvalidPermanentTokenError('rotated');
     }
-    await this.deleteIds([rotatedFrom.id]);
+    await this.store.deleteIds([rotatedFrom.id]);
     this.logger.warn(`Permanent token reuse detected: device ${rotatedFrom.id} of user ${rotatedFrom.userId} revoked`);
     throw new InvalidPermanentTokenError('reused');
   }
 
   /** A token rotated away before the previous one: reuse, when the device it was retired from still lives. */
   private async refuseRetired(hash: string): Promise<never> {
-    const retired = await this.db(() => this.queries.findRetired(hash));
+    const retired = await this.store.findRetired(hash);
     if (!retired) throw new InvalidPermanentTokenError('unknown');
-    const device = await this.db(() => this.queries.findById(retired.deviceId));
+    const device = await this.store.findById(retired.deviceId);
     // A hash recorded by a rotation that lost a race with a logout, or left from an earlier device that
     // had the same id, names no live device: forget it rather than revoke an innocent one.
     if (!device || device.created.getTime() > retired.retiredAt.getTime()) {
-      await this.db(() => this.retiredTokens.delete({ tokenHash: hash }));
+      await this.store.forgetRetired(hash);
       throw new InvalidPermanentTokenError('unknown');
     }
-    await this.deleteIds([device.id]);
+    await this.store.deleteIds([device.id]);
     this.logger.warn(`Permanent token reuse detected (an older rotated-away token): device ${device.id} revoked`);
     throw new InvalidPermanentTokenError('reused');
   }
@@ -136,12 +120,10 @@ export class DevicesService {
   async refresh(device: Device): Promise<RefreshedDevice> {
     const now = this.clock.now();
     if (this.options.rotatePermanentTokens) {
-      const { token, hash } = this.tokens.createPermanentToken();
-      const rotated = await this.db(() => this.queries.rotate(device.id, device.permanentTokenHash, hash, now));
-      if (!rotated) throw new InvalidPermanentTokenError('rotated');
+      const { token, hash } = createPermanentToken();
+      if (!(await this.store.rotate(device.id, device.permanentTokenHash, hash, now))) throw new InvalidPermanentTokenError('rotated');
       await this.rememberRetired(device.id, device.permanentTokenHash, now);
-      this.cache.forget([device.id]);
-      const next = this.devices.merge(this.devices.create(), device, {
+      const next = this.store.updated(device, {
         permanentTokenHash: hash,
         previousTokenHash: device.permanentTokenHash,
         rotatedAt: now,
@@ -151,7 +133,7 @@ export class DevicesService {
     }
     const accuracyMs = this.options.permanentTokenExpirationAccuracy * 1000;
     if (now.getTime() - device.lastRequestDatetime.getTime() >= accuracyMs) {
-      if (!(await this.db(() => this.queries.touch(device.id, now)))) throw new InvalidPermanentTokenError('unknown');
+      if (!(await this.store.touch(device.id, now))) throw new InvalidPermanentTokenError('unknown');
       device.lastRequestDatetime = now;
     }
     return { device };
@@ -160,7 +142,7 @@ export class DevicesService {
   /** After the winning rotation: a failure here must not cost the client its new token, so it is only logged. */
   private async rememberRetired(deviceId: number, hash: string, now: Date): Promise<void> {
     try {
-      await this.queries.retire(deviceId, hash, now);
+      await this.store.retire(deviceId, hash, now);
     } catch (error) {
       this.logger.error(`Could not record a rotated-away token of device ${deviceId} (${error instanceof Error ? error.name : typeof error})`);
     }
@@ -168,61 +150,58 @@ export class DevicesService {
 
   /** The live device an access token names, when it belongs to that user; never writes but to delete an expired one. */
   async findLiveDevice(deviceId: number, userId: string | number): Promise<Device | null> {
-    if (deviceId > MAX_DEVICE_ID) return null;
     const nowMs = this.clock.now().getTime();
-    let device = this.cache.get(deviceId, nowMs);
+    let device = this.store.cached(deviceId, nowMs);
     if (device && this.isExpired(device, new Date(nowMs))) {
       // The cached copy may predate a refresh (here or in another process) that kept the device alive.
-      this.cache.forget([deviceId]);
+      this.store.forget([deviceId]);
       device = undefined;
     }
     if (!device) {
-      device = (await this.db(() => this.queries.findById(deviceId))) ?? undefined;
+      device = (await this.store.findById(deviceId)) ?? undefined;
       if (!device) return null;
       if (this.isExpired(device, new Date(nowMs))) {
-        await this.deleteIds([device.id]);
+        await this.store.deleteIds([device.id]);
         return null;
       }
-      this.cache.set(device, nowMs);
+      this.store.remember(device, nowMs);
     }
     return ownedBy(device, userId) ? device : null;
   }
 
   /** The user's live devices, by id. */
   async listForUser(userId: string | number): Promise<Device[]> {
-    const found = await this.db(() => this.devices.find({ where: { userId: String(userId) }, order: { id: 'ASC' } }));
-    const all = found.filter((device) => ownedBy(device, userId));
+    const all = (await this.store.listForUser(String(userId))).filter((device) => ownedBy(device, userId));
     const now = this.clock.now();
     const expired = all.filter((device) => this.isExpired(device, now)).map(({ id }) => id);
-    if (expired.length > 0) await this.deleteIds(expired);
+    if (expired.length > 0) await this.store.deleteIds(expired);
     return all.filter((device) => !expired.includes(device.id));
   }
 
   /** Logs one device of the user out; false when the user has no such device. */
   async revoke(userId: string | number, deviceId: number): Promise<boolean> {
-    if (deviceId > MAX_DEVICE_ID) return false;
     // Ownership is checked here, not in the DELETE's WHERE, where the column's collation would decide it.
-    const device = await this.db(() => this.queries.findById(deviceId));
+    const device = await this.store.findById(deviceId);
     if (!device) {
       // Gone already, perhaps by another instance: this one's cached copy goes too.
-      this.cache.forget([deviceId]);
+      this.store.forget([deviceId]);
       return false;
     }
     if (!ownedBy(device, userId)) return false;
     // Its rotated-away hashes go too, or a stale token would later pass for reuse and revoke that id again.
-    return (await this.deleteIds([device.id])) > 0;
+    return (await this.store.deleteIds([device.id])) > 0;
   }
 
   /** Logs every device of the user out, e.g. when the user is deleted or their password changes. */
   async revokeAllForUser(userId: string | number): Promise<number> {
     const ids = await this.idsOfUser(userId);
-    return ids.length > 0 ? this.deleteIds(ids) : 0;
+    return ids.length > 0 ? this.store.deleteIds(ids) : 0;
   }
 
   /** Logs every device of the user out but one, usually the caller's own. */
   async revokeAllExcept(userId: string | number, keptDeviceId: number): Promise<number> {
     const ids = (await this.idsOfUser(userId)).filter((id) => id !== keptDeviceId);
-    return ids.length > 0 ? this.deleteIds(ids) : 0;
+    return ids.length > 0 ? this.store.deleteIds(ids) : 0;
   }
 
   /** Deletes idle-expired and max-age-expired devices in bounded batches; returns how many went. */
@@ -231,22 +210,16 @@ export class DevicesService {
     const now = this.clock.now().getTime();
     const idleCutoff = new Date(now - this.options.permanentTokenExpirationDelta * 1000);
     const maxAge = this.options.permanentTokenMaxAge;
+    const ageCutoff = maxAge === undefined ? undefined : new Date(now - maxAge * 1000);
     let purged = 0;
     for (;;) {
-      const query = this.devices
-        .createQueryBuilder('device')
-        .select('device.id', 'id')
-        .where('device.last_request_datetime < :idleCutoff', { idleCutoff })
-        .orderBy('device.id', 'ASC')
-        .limit(batchSize);
-      if (maxAge !== undefined) query.orWhere('device.created < :ageCutoff', { ageCutoff: new Date(now - maxAge * 1000) });
-      const rows = await this.db(() => query.getRawMany<{ id: number | string }>());
-      if (rows.length === 0) break;
-      purged += await this.deleteIds(rows.map(({ id }) => Number(id)));
-      if (rows.length < batchSize) break;
+      const ids = await this.store.expiredIds(idleCutoff, ageCutoff, batchSize);
+      if (ids.length === 0) break;
+      purged += await this.store.deleteIds(ids);
+      if (ids.length < batchSize) break;
     }
     // A token retired longer ago than the idle window could only reopen a device that has expired since.
-    await this.db(() => this.retiredTokens.delete({ retiredAt: LessThan(idleCutoff) }));
+    await this.store.deleteRetiredBefore(idleCutoff);
     return purged;
   }
 
@@ -268,26 +241,8 @@ export class DevicesService {
   }
 
   private async idsOfUser(userId: string | number): Promise<number[]> {
-    const rows = await this.db(() => this.devices.find({ select: { id: true, userId: true }, where: { userId: String(userId) } }));
-    return rows.filter((device) => ownedBy(device, userId)).map(({ id }) => id);
-  }
-
-  private async deleteIds(ids: number[]): Promise<number> {
-    const result = await this.db(() => this.devices.delete({ id: In(ids) }));
-    await this.db(() => this.retiredTokens.delete({ deviceId: In(ids) }));
-    this.cache.forget(ids);
-    return result.affected ?? ids.length;
-  }
-
-  /** Every database call goes through here, so a fault becomes one typed error and never leaks SQL. */
-  private async db<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      const name = error instanceof Error ? `${error.name}${'code' in error ? ` ${String(error.code)}` : ''}` : typeof error;
-      this.logger.error(`Device store failed (${name}); answering 503`);
-      throw new JwtDevicesUnavailableError(name);
-    }
+    const devices = await this.store.usageOfUser(String(userId));
+    return devices.filter((device) => ownedBy(device, userId)).map(({ id }) => id);
   }
 }
 

@@ -1,8 +1,6 @@
 export { JwtDevicesModule } from './jwt-devices.module.js';
 export {
   JWT_ALGORITHMS,
-  JwtDevicesDefaults,
-  parseDuration,
   type Duration,
   type JwtAlgorithm,
   type JwtDevicesModuleAsyncOptions,
@@ -11,9 +9,10 @@ export {
   type JwtDevicesRoutesOptions,
   type JwtDevicesRuntimeOptions,
   type JwtDevicesStaticOptions,
-  type JwtDevicesUser,
-  type JwtDevicesUserService,
-} from './jwt-devices.options.js';
+} from './options/module-options.js';
+export { JwtDevicesDefaults } from './options/defaults.js';
+export { parseDuration } from './options/duration.js';
+export type { JwtDevicesUser, JwtDevicesUserService } from './jwt-devices-user.js';
 export {
   DEVICE_DETAILS_HANDLER,
   JWT_DEVICES_CLOCK,
@@ -28,7 +27,8 @@ export { Device } from './device.entity.js';
 export { RetiredToken } from './retired-token.entity.js';
 export { JWT_DEVICES_ENTITIES } from './jwt-devices.entities.js';
 export { DevicesService, type CreatedDevice, type PurgeOptions, type RefreshedDevice } from './devices.service.js';
-export { TokensService, type IssuedPermanentToken } from './tokens.service.js';
+export { TokensService } from './tokens.service.js';
+export type { IssuedPermanentToken } from './crypto/permanent-tokens.js';
 export { SessionsService, type SessionResult } from './sessions.service.js';
 export { SystemClock, type JwtDevicesClock } from './clock.js';
 export { JwtDevicesAuthGuard } from './auth/jwt-devices-auth.guard.js';
@@ -55,7 +55,7 @@ export {
   type JwtUserIdReader,
   type JwtUsernameReader,
 } from './handlers/claims-readers.js';
-export { CSRF_HEADER } from './auth/cookie-csrf.js';
+export { CSRF_HEADER } from './jwt-devices.constants.js';
 export {
   CrossSiteRequestError,
   DeviceLimitRaceError,
@@ -65,8 +65,8 @@ export {
   JwtDevicesConfigError,
   JwtDevicesUnavailableError,
   TokenRefreshError,
-} from './errors.js';
-export { JwtDevicesErrorsFilter } from './http/jwt-devices-errors.filter.js';
+} from './errors/jwt-devices.error.js';
+export { JwtDevicesErrorsFilter } from './errors/jwt-devices-errors.filter.js';
 export type { DeviceView } from './http/device.view.js';
 export {
   CreateJwtDevicesDevice1764100000000,

@@ -18,3 +18,10 @@ export const PERMANENT_TOKEN_STRATEGY = 'permanent-token';
 export const PERMANENT_TOKEN_HEADER = 'permanent-token';
 export const DEVICE_ID_HEADER = 'device-id';
 export const DEVICE_MODEL_HEADER = 'x-device-model';
+
+/**
+ * The header a cookie-authenticated request that changes state must carry, with any non-empty
+ * value (jQuery sends `X-Requested-With: XMLHttpRequest` by itself). A cross-site HTML form cannot
+ * add a header, and a cross-site script can only after a CORS preflight that the app allowed.
+ */
+export const CSRF_HEADER = 'X-Requested-With';

@@ -1,5 +1,9 @@
 export const JWT_DEVICES_OPTIONS = Symbol('JWT_DEVICES_OPTIONS');
 export const JWT_DEVICES_RAW_OPTIONS = Symbol('JWT_DEVICES_RAW_OPTIONS');
+/** The options as validated once at boot, keys included: only the two providers below read them. */
+export const JWT_DEVICES_VALIDATED_OPTIONS = Symbol('JWT_DEVICES_VALIDATED_OPTIONS');
+/** The signing and verification keys, injected into TokensService only. */
+export const JWT_DEVICES_SIGNING_KEYS = Symbol('JWT_DEVICES_SIGNING_KEYS');
 export const DEVICE_REPOSITORY = Symbol('JWT_DEVICES_DEVICE_REPOSITORY');
 export const ALLOW_PERMANENT_TOKEN = 'jwt-devices:allow-permanent-token';
 /** Where the guards leave the authenticated device on the request. */

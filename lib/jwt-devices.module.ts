@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { JwtDevicesConfigError } from './errors.js';
+import { JwtDevicesConfigError } from './errors/jwt-devices.error.js';
 import { controllersFor } from './http/controllers.js';
 import {
   DEVICE_DETAILS_HANDLER,
@@ -12,17 +12,12 @@ import {
   JWT_USERNAME_READER,
 } from './jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS, JWT_DEVICES_RAW_OPTIONS } from './jwt-devices.internal-constants.js';
-import {
-  checkStaticOptions,
-  type JwtDevicesModuleAsyncOptions,
-  type JwtDevicesModuleOptions,
-  type JwtDevicesOptionsFactory,
-  type JwtDevicesStaticOptions,
-} from './jwt-devices.options.js';
+import { checkStaticOptions } from './options/static-options.js';
+import { type JwtDevicesModuleAsyncOptions, type JwtDevicesModuleOptions, type JwtDevicesOptionsFactory, type JwtDevicesStaticOptions } from './options/module-options.js';
 import {
   headerRuleInterceptorProvider,
   overridableProviders,
-  resolvedOptionsProvider,
+  resolvedOptionsProviders,
   serviceProviders,
 } from './jwt-devices.providers.js';
 import { JWT_DEVICES_ENTITIES } from './jwt-devices.entities.js';
@@ -99,7 +94,7 @@ function build(
     controllers: controllersFor(routes),
     providers: [
       ...[rawOptions].flat(),
-      resolvedOptionsProvider(source),
+      ...resolvedOptionsProviders(source),
       ...overridableProviders,
       // Last, so an app's replacement wins over the default of the same token.
       ...providers,

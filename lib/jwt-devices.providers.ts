@@ -1,10 +1,11 @@
 import { Logger, type Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR, Reflector } from '@nestjs/core';
-import { AccessTokenAuthenticator } from './auth/access-token.authenticator.js';
+import { AccessTokenAuthenticator } from './access-token.authenticator.js';
 import { JwtDevicesStrategy } from './auth/jwt-devices.strategy.js';
 import { PermanentTokenStrategy } from './auth/permanent-token.strategy.js';
 import { SystemClock } from './clock.js';
-import { deviceRepositoryProvider } from './device.repository.js';
+import { deviceRepositoryProvider } from './store/device.repository.js';
+import { DeviceStore } from './store/device-store.js';
 import { DevicesService } from './devices.service.js';
 import { DefaultJwtUserIdReader, DefaultJwtUsernameReader } from './handlers/claims-readers.js';
 import { DefaultDeviceDetailsHandler } from './handlers/device-details.handler.js';
@@ -19,8 +20,16 @@ import {
   JWT_USER_ID_READER,
   JWT_USERNAME_READER,
 } from './jwt-devices.constants.js';
-import { JWT_DEVICES_OPTIONS, JWT_DEVICES_RAW_OPTIONS } from './jwt-devices.internal-constants.js';
-import { resolveOptions, type JwtDevicesModuleOptions, type ResolvedJwtDevicesOptions } from './jwt-devices.options.js';
+import {
+  JWT_DEVICES_OPTIONS,
+  JWT_DEVICES_RAW_OPTIONS,
+  JWT_DEVICES_SIGNING_KEYS,
+  JWT_DEVICES_VALIDATED_OPTIONS,
+} from './jwt-devices.internal-constants.js';
+import type { SigningKeys } from './options/key-policy.js';
+import { resolveOptions } from './options/resolve-options.js';
+import { type JwtDevicesModuleOptions } from './options/module-options.js';
+import type { ResolvedJwtDevicesOptions, ValidatedJwtDevicesOptions } from './options/resolved-options.js';
 import { optionWarnings } from './options/option-warnings.js';
 import { SessionsService } from './sessions.service.js';
 import { TokensService } from './tokens.service.js';
@@ -38,6 +47,7 @@ export const overridableProviders: Provider[] = [
 
 export const serviceProviders: Provider[] = [
   deviceRepositoryProvider,
+  DeviceStore,
   TokensService,
   DevicesService,
   UsersGateway,
@@ -47,17 +57,31 @@ export const serviceProviders: Provider[] = [
   PermanentTokenStrategy,
 ];
 
-export function resolvedOptionsProvider(source: 'forRoot' | 'forRootAsync'): Provider {
-  return {
-    provide: JWT_DEVICES_OPTIONS,
-    useFactory: (raw: JwtDevicesModuleOptions) => {
-      const options = resolveOptions(raw, source);
-      const logger = new Logger('JwtDevicesModule');
-      for (const warning of optionWarnings(options)) logger.warn(warning);
-      return options;
+/** The options, validated once; then split, so the signing keys reach TokensService and nothing else. */
+export function resolvedOptionsProviders(source: 'forRoot' | 'forRootAsync'): Provider[] {
+  return [
+    {
+      provide: JWT_DEVICES_VALIDATED_OPTIONS,
+      useFactory: (raw: JwtDevicesModuleOptions): ValidatedJwtDevicesOptions => {
+        const options = resolveOptions(raw, source);
+        const logger = new Logger('JwtDevicesModule');
+        for (const warning of optionWarnings(options)) logger.warn(warning);
+        return options;
+      },
+      inject: [JWT_DEVICES_RAW_OPTIONS],
     },
-    inject: [JWT_DEVICES_RAW_OPTIONS],
-  };
+    {
+      provide: JWT_DEVICES_OPTIONS,
+      useFactory: ({ signingKey: _signingKey, verificationKey: _verificationKey, ...options }: ValidatedJwtDevicesOptions): ResolvedJwtDevicesOptions =>
+        options,
+      inject: [JWT_DEVICES_VALIDATED_OPTIONS],
+    },
+    {
+      provide: JWT_DEVICES_SIGNING_KEYS,
+      useFactory: ({ signingKey, verificationKey }: ValidatedJwtDevicesOptions): SigningKeys => ({ signingKey, verificationKey }),
+      inject: [JWT_DEVICES_VALIDATED_OPTIONS],
+    },
+  ];
 }
 
 /** The header rule in the global slot; a no-op when switched off, so async options can turn it off. */

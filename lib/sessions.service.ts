@@ -1,14 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AccessTokenAuthenticator } from './auth/access-token.authenticator.js';
+import { AccessTokenAuthenticator } from './access-token.authenticator.js';
 import type { Device } from './device.entity.js';
 import { DevicesService } from './devices.service.js';
-import { InvalidCredentialsError, TokenRefreshError } from './errors.js';
+import { InvalidCredentialsError, TokenRefreshError } from './errors/jwt-devices.error.js';
+import { ORIG_IAT_REQUIRED_MESSAGE, REFRESH_DISABLED_MESSAGE, REFRESH_EXPIRED_MESSAGE } from './errors/messages.js';
 import type { DeviceDetailsHandler } from './handlers/device-details.handler.js';
 import type { JwtResponsePayloadHandler } from './handlers/jwt-response-payload.handler.js';
 import type { JwtDevicesClock } from './clock.js';
 import { DEVICE_DETAILS_HANDLER, JWT_DEVICES_CLOCK, JWT_RESPONSE_PAYLOAD_HANDLER } from './jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS } from './jwt-devices.internal-constants.js';
-import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from './jwt-devices.options.js';
+import type { JwtDevicesUser } from './jwt-devices-user.js';
+import type { ResolvedJwtDevicesOptions } from './options/resolved-options.js';
 import { TokensService } from './tokens.service.js';
 import { UsersGateway } from './users.gateway.js';
 
@@ -70,12 +72,12 @@ export class SessionsService {
 
   /** djangorestframework-jwt's refresh: a new `exp` for an unexpired token, bounded by `orig_iat`. */
   async refreshAccessToken(token: string): Promise<{ token: string }> {
-    if (!this.options.allowRefresh) throw new TokenRefreshError('Token refresh is disabled.');
+    if (!this.options.allowRefresh) throw new TokenRefreshError(REFRESH_DISABLED_MESSAGE);
     const { claims } = await this.authenticator.authenticateToken(token);
     const origIat = claims.orig_iat;
-    if (typeof origIat !== 'number' || !Number.isFinite(origIat)) throw new TokenRefreshError('orig_iat field is required.');
+    if (typeof origIat !== 'number' || !Number.isFinite(origIat)) throw new TokenRefreshError(ORIG_IAT_REQUIRED_MESSAGE);
     const nowSeconds = this.clock.now().getTime() / 1000;
-    if (nowSeconds > origIat + this.options.refreshExpirationDelta) throw new TokenRefreshError('Refresh has expired.');
+    if (nowSeconds > origIat + this.options.refreshExpirationDelta) throw new TokenRefreshError(REFRESH_EXPIRED_MESSAGE);
     return { token: this.tokens.reissue(claims, origIat) };
   }
 

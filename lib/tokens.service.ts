@@ -1,27 +1,21 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Device } from './device.entity.js';
-import { InvalidAccessTokenError } from './errors.js';
-import { signJws, verifyJws, type DecodedJws } from './jws.js';
-import { RandomPool } from './random-pool.js';
-import { VerifiedTokenCache } from './verified-token-cache.js';
+import { InvalidAccessTokenError } from './errors/jwt-devices.error.js';
+import { signJws, verifyJws, type DecodedJws } from './crypto/jws.js';
+import { createPermanentToken, hashPermanentToken, isWellFormedPermanentToken, type IssuedPermanentToken } from './crypto/permanent-tokens.js';
+import { RandomPool } from './crypto/random-pool.js';
+import { VerifiedTokenCache } from './store/verified-token-cache.js';
 import type { JwtClaims, JwtPayloadHandler } from './handlers/jwt-payload.handler.js';
 import type { JwtDevicesClock } from './clock.js';
 import { JWT_DEVICES_CLOCK, JWT_PAYLOAD_HANDLER } from './jwt-devices.constants.js';
-import { JWT_DEVICES_OPTIONS } from './jwt-devices.internal-constants.js';
-import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from './jwt-devices.options.js';
-
-export interface IssuedPermanentToken {
-  token: string;
-  hash: string;
-}
+import { JWT_DEVICES_OPTIONS, JWT_DEVICES_SIGNING_KEYS } from './jwt-devices.internal-constants.js';
+import type { SigningKeys } from './options/key-policy.js';
+import type { JwtDevicesUser } from './jwt-devices-user.js';
+import type { ResolvedJwtDevicesOptions } from './options/resolved-options.js';
 
 /** Header parameters that would let a token choose the key that verifies it (RFC 8725 §3.10). */
 const KEY_SELECTING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'crit'];
 const REGISTERED_CLAIMS = ['iat', 'exp', 'nbf', 'jti', 'iss', 'aud', 'orig_iat'];
-const PERMANENT_TOKEN_BYTES = 32;
-/** Our tokens are 43 characters; the range admits tokens migrated from drf-jwt-devices. */
-const PERMANENT_TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,256}$/;
 export const MAX_ACCESS_TOKEN_LENGTH = 8192;
 const JTI_BYTES = 16;
 
@@ -29,10 +23,11 @@ const JTI_BYTES = 16;
 @Injectable()
 export class TokensService {
   private readonly random = new RandomPool();
-  private readonly verified = new VerifiedTokenCache();
+  private readonly verified = new VerifiedTokenCache<DecodedJws>();
 
   constructor(
     @Inject(JWT_DEVICES_OPTIONS) private readonly options: ResolvedJwtDevicesOptions,
+    @Inject(JWT_DEVICES_SIGNING_KEYS) private readonly keys: SigningKeys,
     @Inject(JWT_DEVICES_CLOCK) private readonly clock: JwtDevicesClock,
     @Inject(JWT_PAYLOAD_HANDLER) private readonly payloadHandler: JwtPayloadHandler,
   ) {}
@@ -64,7 +59,7 @@ export class TokensService {
     if (this.options.allowRefresh) claims.orig_iat = origIat ?? iat;
     if (this.options.issuer !== undefined) claims.iss = this.options.issuer;
     if (this.options.audience !== undefined) claims.aud = this.options.audience;
-    return signJws(claims, this.options.algorithm, this.options.signingKey);
+    return signJws(claims, this.options.algorithm, this.keys.signingKey);
   }
 
   /** Checks signature, algorithm, issuer, audience and times; returns the claims. */
@@ -74,7 +69,7 @@ export class TokensService {
     }
     const cached = this.verified.get(token);
     if (cached) return this.checkVerified(cached);
-    const verified = verifyJws(token, this.options.algorithm, this.options.verificationKey);
+    const verified = verifyJws(token, this.options.algorithm, this.keys.verificationKey);
     if (!verified) throw new InvalidAccessTokenError('signature');
     const claims = this.checkVerified(verified);
     // Only after every check passed, so a refused token never takes a place.
@@ -105,16 +100,15 @@ export class TokensService {
 
   /** A new permanent token (256 random bits, URL-safe) and the hash that is stored instead of it. */
   createPermanentToken(): IssuedPermanentToken {
-    const token = this.random.base64url(PERMANENT_TOKEN_BYTES);
-    return { token, hash: this.hashPermanentToken(token) };
+    return createPermanentToken();
   }
 
   hashPermanentToken(token: string): string {
-    return createHash('sha256').update(token, 'utf8').digest('hex');
+    return hashPermanentToken(token);
   }
 
   isWellFormedPermanentToken(token: unknown): token is string {
-    return typeof token === 'string' && PERMANENT_TOKEN_PATTERN.test(token);
+    return isWellFormedPermanentToken(token);
   }
 
   private nowSeconds(): number {

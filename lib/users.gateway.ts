@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { JwtDevicesUnavailableError } from './errors.js';
+import { JwtDevicesUnavailableError } from './errors/jwt-devices.error.js';
 import { JWT_DEVICES_OPTIONS } from './jwt-devices.internal-constants.js';
-import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from './jwt-devices.options.js';
+import type { JwtDevicesUser } from './jwt-devices-user.js';
+import type { ResolvedJwtDevicesOptions } from './options/resolved-options.js';
 
 /** The app's userService, with disabled users filtered out and its failures made typed. */
 @Injectable()

@@ -1,6 +1,6 @@
 import type { JwtFromRequestFunction } from 'passport-jwt';
-import { headerCount, readCookie, readHeader } from '../http/request-headers.js';
-import type { ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
+import { headerCount, readCookie, readHeader } from '../platform/request-headers.js';
+import type { ResolvedJwtDevicesOptions } from '../options/resolved-options.js';
 import { MAX_ACCESS_TOKEN_LENGTH } from '../tokens.service.js';
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;

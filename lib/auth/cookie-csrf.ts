@@ -1,12 +1,6 @@
-import { CrossSiteRequestError } from '../errors.js';
-import { readCookie, readHeader } from '../http/request-headers.js';
-
-/**
- * The header a cookie-authenticated request that changes state must carry, with any non-empty
- * value (jQuery sends `X-Requested-With: XMLHttpRequest` by itself). A cross-site HTML form cannot
- * add a header, and a cross-site script can only after a CORS preflight that the app allowed.
- */
-export const CSRF_HEADER = 'X-Requested-With';
+import { CrossSiteRequestError } from '../errors/jwt-devices.error.js';
+import { CSRF_HEADER } from '../jwt-devices.constants.js';
+import { readCookie, readHeader } from '../platform/request-headers.js';
 
 // RFC 9110's safe methods: they must not change state, so a forged one achieves nothing.
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { toHttpError } from '../http/http-errors.js';
+import { toHttpError } from '../errors/http-answers.js';
 import { JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
-import type { ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
+import type { ResolvedJwtDevicesOptions } from '../options/resolved-options.js';
 import { assertJsonLogin } from './cookie-csrf.js';
 
 /** On login: with `authCookie`, only a JSON body (see assertJsonLogin); without it, every body login accepts. */

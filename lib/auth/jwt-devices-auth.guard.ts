@@ -1,16 +1,13 @@
 import { BadRequestException, Inject, Injectable, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import {
-  INVALID_ACCESS_TOKEN_MESSAGE,
-  PERMANENT_TOKEN_HEADER_MESSAGE,
-  setResponseHeaders,
-  toHttpError,
-} from '../http/http-errors.js';
-import { breaksPermanentTokenRule } from '../http/permanent-token-header.rule.js';
+import { toHttpError } from '../errors/http-answers.js';
+import { INVALID_ACCESS_TOKEN_MESSAGE, PERMANENT_TOKEN_HEADER_MESSAGE } from '../errors/messages.js';
+import { setResponseHeaders } from '../platform/response-headers.js';
+import { breaksPermanentTokenRule } from './permanent-token-header.rule.js';
 import { JWT_DEVICES_STRATEGY } from '../jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
-import type { ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
+import type { ResolvedJwtDevicesOptions } from '../options/resolved-options.js';
 import { sentAccessToken } from './access-token.extractor.js';
 import { JwtDevicesStrategy } from './jwt-devices.strategy.js';
 

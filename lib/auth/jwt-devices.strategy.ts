@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import passportJwt, { type JwtFromRequestFunction } from 'passport-jwt';
-import { CrossSiteRequestError, InvalidAccessTokenError } from '../errors.js';
-import { toHttpError } from '../http/http-errors.js';
+import { CrossSiteRequestError, InvalidAccessTokenError } from '../errors/jwt-devices.error.js';
+import { toHttpError } from '../errors/http-answers.js';
 import { JWT_DEVICES_STRATEGY } from '../jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS, REQUEST_CLAIMS, REQUEST_DEVICE } from '../jwt-devices.internal-constants.js';
-import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
-import { AccessTokenAuthenticator } from './access-token.authenticator.js';
+import type { JwtDevicesUser } from '../jwt-devices-user.js';
+import type { ResolvedJwtDevicesOptions } from '../options/resolved-options.js';
+import { AccessTokenAuthenticator } from '../access-token.authenticator.js';
 import { accessTokenExtractor } from './access-token.extractor.js';
 import { assertNotCrossSiteCookieRequest } from './cookie-csrf.js';
 
@@ -26,7 +27,8 @@ export class JwtDevicesStrategy extends PassportStrategy(passportJwt.Strategy, J
     const jwtFromRequest = accessTokenExtractor(options);
     super({
       jwtFromRequest,
-      secretOrKeyProvider: (_request, _token, done) => done(null, options.verificationKey as unknown as string),
+      // Never asked: authenticate() below replaces passport-jwt's own check, and only TokensService holds the keys.
+      secretOrKeyProvider: (_request, _token, done) => done(new Error('JwtDevicesStrategy verifies tokens through TokensService')),
       passReqToCallback: true,
     });
     this.extractToken = jwtFromRequest;

@@ -1,6 +1,8 @@
 import { BadRequestException, Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { INVALID_PERMANENT_TOKEN_MESSAGE, setResponseHeaders, toHttpError } from '../http/http-errors.js';
+import { toHttpError } from '../errors/http-answers.js';
+import { INVALID_PERMANENT_TOKEN_MESSAGE } from '../errors/messages.js';
+import { setResponseHeaders } from '../platform/response-headers.js';
 import { PERMANENT_TOKEN_STRATEGY } from '../jwt-devices.constants.js';
 import { PermanentTokenStrategy } from './permanent-token.strategy.js';
 

@@ -2,11 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import passportCustom from 'passport-custom';
 import { DevicesService } from '../devices.service.js';
-import { InvalidPermanentTokenError } from '../errors.js';
-import { readSingleHeader } from '../http/request-headers.js';
+import { InvalidPermanentTokenError } from '../errors/jwt-devices.error.js';
+import { readSingleHeader } from '../platform/request-headers.js';
 import { PERMANENT_TOKEN_HEADER, PERMANENT_TOKEN_STRATEGY } from '../jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS, REQUEST_DEVICE } from '../jwt-devices.internal-constants.js';
-import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
+import type { JwtDevicesUser } from '../jwt-devices-user.js';
+import type { ResolvedJwtDevicesOptions } from '../options/resolved-options.js';
 import { UsersGateway } from '../users.gateway.js';
 
 /** Authenticates the `Permanent-Token` header: a live device of an active user. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DEVICE_MODEL_HEADER } from '../jwt-devices.constants.js';
-import { readHeader } from '../http/request-headers.js';
+import { readHeader } from '../platform/request-headers.js';
 
 export interface DeviceDescription {
   name: string;

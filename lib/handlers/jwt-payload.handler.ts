@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Device } from '../device.entity.js';
-import type { JwtDevicesUser } from '../jwt-devices.options.js';
+import type { JwtDevicesUser } from '../jwt-devices-user.js';
 
 /** Claims of an access token, before `iat`, `exp`, `jti`, `orig_iat`, `iss` and `aud` are added. */
 export type JwtClaims = Record<string, unknown>;

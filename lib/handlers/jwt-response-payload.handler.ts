@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Device } from '../device.entity.js';
-import type { JwtDevicesUser } from '../jwt-devices.options.js';
+import type { JwtDevicesUser } from '../jwt-devices-user.js';
 
 export interface JwtResponseContext {
   /** `login` for `POST /auth-token`, `refresh` for `POST /device-refresh-token`. */

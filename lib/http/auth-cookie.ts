@@ -1,4 +1,4 @@
-import { setResponseHeaders } from './http-errors.js';
+import { setResponseHeaders } from '../platform/response-headers.js';
 
 /** Sets the access token as an HttpOnly cookie that lives as long as the token. */
 export function setAuthCookie(request: unknown, response: unknown, name: string, token: string, maxAgeSeconds: number): void {

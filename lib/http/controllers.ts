@@ -1,12 +1,14 @@
 import { Controller, type Type } from '@nestjs/common';
-import type { JwtDevicesRoutesOptions } from '../jwt-devices.options.js';
+import type { JwtDevicesRoutesOptions } from '../options/module-options.js';
+import { AuthTokenController } from './auth-token.controller.js';
+import { AuthTokenRefreshController } from './auth-token-refresh.controller.js';
+import { AuthTokenVerifyController } from './auth-token-verify.controller.js';
+import { DeviceRefreshTokenController } from './device-refresh-token.controller.js';
 import { DevicesController } from './devices.controller.js';
-import { LoginController } from './login.controller.js';
 // Describes the routes to @nestjs/swagger when the app has it installed.
 import './openapi.js';
-import { TokenRefreshController } from './token-refresh.controller.js';
 
-const CONTROLLERS = [LoginController, DevicesController, TokenRefreshController];
+const CONTROLLERS = [AuthTokenController, DeviceRefreshTokenController, DevicesController, AuthTokenRefreshController, AuthTokenVerifyController];
 
 /** The built-in controllers under a prefix; subclasses, so apps with different prefixes never share one class. */
 export function controllersFor(routes: JwtDevicesRoutesOptions | false | undefined): Type[] {

@@ -5,10 +5,12 @@ import { JwtDevicesAuthGuard } from '../auth/jwt-devices-auth.guard.js';
 import type { Device } from '../device.entity.js';
 import { DevicesService } from '../devices.service.js';
 import { JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
-import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
-import { DEVICE_NOT_FOUND_MESSAGE, DeviceIdHeader, DeviceIdParam } from './device-id.js';
+import type { JwtDevicesUser } from '../jwt-devices-user.js';
+import type { ResolvedJwtDevicesOptions } from '../options/resolved-options.js';
+import { DEVICE_NOT_FOUND_MESSAGE } from '../errors/messages.js';
+import { DeviceIdHeader, DeviceIdParam } from './device-id.decorators.js';
 import { type DeviceView, toDeviceView } from './device.view.js';
-import { JwtDevicesErrorsFilter } from './jwt-devices-errors.filter.js';
+import { JwtDevicesErrorsFilter } from '../errors/jwt-devices-errors.filter.js';
 
 /** The caller's devices: list, log one out, log out all others. Parameter types emit `Object` or `Number`, which an app's global ValidationPipe passes through. */
 @Controller()

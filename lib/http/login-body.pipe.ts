@@ -1,6 +1,6 @@
 import { Inject, Injectable, type PipeTransform } from '@nestjs/common';
 import { JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
-import type { ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
+import type { ResolvedJwtDevicesOptions } from '../options/resolved-options.js';
 import { validateBody } from './body-validation.js';
 import { LoginDto, type LoginCredentials } from './login.dto.js';
 

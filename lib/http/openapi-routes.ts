@@ -2,7 +2,10 @@ import type { Type } from '@nestjs/common';
 import type * as Swagger from '@nestjs/swagger';
 import type { ApiResponseOptions } from '@nestjs/swagger';
 import { DevicesController } from './devices.controller.js';
-import { LoginController } from './login.controller.js';
+import { AuthTokenController } from './auth-token.controller.js';
+import { AuthTokenRefreshController } from './auth-token-refresh.controller.js';
+import { AuthTokenVerifyController } from './auth-token-verify.controller.js';
+import { DeviceRefreshTokenController } from './device-refresh-token.controller.js';
 import { LoginDto } from './login.dto.js';
 import {
   AccessTokenResponseModel,
@@ -13,12 +16,12 @@ import {
   LoginResponseModel,
   LogoutOthersResponseModel,
 } from './openapi-models.js';
-import { TokenRefreshController } from './token-refresh.controller.js';
 import { TokenDto } from './token.dto.js';
 
 type Headers = ApiResponseOptions['headers'];
 
 const OPENAPI_TAG = 'jwt-devices';
+const ROUTE_CONTROLLERS = [AuthTokenController, DeviceRefreshTokenController, DevicesController, AuthTokenRefreshController, AuthTokenVerifyController];
 
 const NO_STORE: Headers = { 'Cache-Control': { description: 'Always `no-store`: the body carries tokens.', schema: { type: 'string' } } };
 // §5: every route but the device refresh answers 400 to a Permanent-Token header.
@@ -46,11 +49,11 @@ export function documentRoutes(swagger: typeof Swagger): void {
       'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } },
     });
 
-  for (const controller of [LoginController, DevicesController, TokenRefreshController]) ApiTags(OPENAPI_TAG)(controller);
+  for (const controller of ROUTE_CONTROLLERS) ApiTags(OPENAPI_TAG)(controller);
   ApiBearerAuth()(DevicesController);
 
   decorate(
-    LoginController,
+    AuthTokenController,
     'login',
     ApiOperation({
       summary: 'Log in on a new device',
@@ -71,7 +74,7 @@ export function documentRoutes(swagger: typeof Swagger): void {
     unavailable(),
   );
   decorate(
-    LoginController,
+    DeviceRefreshTokenController,
     'refresh',
     ApiOperation({
       summary: "Trade a device's permanent token for a new access token",
@@ -125,7 +128,7 @@ export function documentRoutes(swagger: typeof Swagger): void {
   );
 
   decorate(
-    TokenRefreshController,
+    AuthTokenRefreshController,
     'refresh',
     ApiOperation({
       summary: 'Refresh an unexpired access token',
@@ -138,7 +141,7 @@ export function documentRoutes(swagger: typeof Swagger): void {
     unavailable(),
   );
   decorate(
-    TokenRefreshController,
+    AuthTokenVerifyController,
     'verify',
     ApiOperation({ summary: 'Check that an access token would authenticate now', description: 'Answers the token itself when it is valid.' }),
     ApiBody({ type: TokenDto }),

@@ -7,8 +7,8 @@ import {
 } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
-import { PERMANENT_TOKEN_HEADER_MESSAGE } from './http-errors.js';
-import { breaksPermanentTokenRule } from './permanent-token-header.rule.js';
+import { PERMANENT_TOKEN_HEADER_MESSAGE } from '../errors/messages.js';
+import { breaksPermanentTokenRule } from '../auth/permanent-token-header.rule.js';
 
 /** Installed globally: refuses the `Permanent-Token` header before any handler but the refresh route runs. */
 @Injectable()

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, createSecretKey, sign, verify, X509Certificate, type JsonWebKey, type KeyObject } from 'node:crypto';
-import type { JwtAlgorithm } from '../jwt-devices.options.js';
+import type { JwtAlgorithm } from './module-options.js';
 
 export const MIN_HMAC_SECRET_BYTES = 32;
 export const MIN_RSA_BITS = 2048;

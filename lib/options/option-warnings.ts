@@ -1,4 +1,4 @@
-import type { ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
+import type { ResolvedJwtDevicesOptions } from './resolved-options.js';
 
 /** Combinations that are legitimate but easy to misread: logged at boot, never refused. */
 export function optionWarnings(options: ResolvedJwtDevicesOptions): string[] {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DataSource, type Logger } from 'typeorm';
-import { DeviceQueries } from '../../lib/device-queries.js';
+import { DeviceQueries } from '../../lib/store/device-queries.js';
 import { Device } from '../../lib/device.entity.js';
 import { JWT_DEVICES_ENTITIES } from '../../lib/index.js';
 import { forEachDatabase, useFreshDatabase } from '../support/databases.js';

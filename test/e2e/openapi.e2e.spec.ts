@@ -221,7 +221,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 const lib = process.env.LIB_DIR;
 const load = (file) => import(pathToFileURL(lib + '/' + file).href);
 const { JwtDevicesModule } = await load('index.js');
-const { LoginController } = await load('http/login.controller.js');
+const { AuthTokenController } = await load('http/auth-token.controller.js');
 const { LoginDto } = await load('http/login.dto.js');
 
 let swaggerResolves = true;
@@ -253,8 +253,8 @@ const response = await fetch('http://127.0.0.1:' + app.getHttpServer().address()
 const body = await response.json();
 await app.close();
 const swaggerMetadata = [
-  ...Reflect.getMetadataKeys(LoginController),
-  ...Reflect.getMetadataKeys(LoginController.prototype.login),
+  ...Reflect.getMetadataKeys(AuthTokenController),
+  ...Reflect.getMetadataKeys(AuthTokenController.prototype.login),
   ...Reflect.getMetadataKeys(LoginDto.prototype, 'username'),
 ].filter((key) => String(key).startsWith('swagger/'));
 console.log(JSON.stringify({ swaggerResolves, loginStatus: response.status, loginKeys: Object.keys(body).sort(), swaggerMetadata }));

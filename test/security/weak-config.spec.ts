@@ -9,7 +9,7 @@ import { ConsoleLogger, Module, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwtDevicesConfigError, JwtDevicesModule, type JwtAlgorithm, type JwtDevicesModuleOptions } from '../../lib/index.js';
-import { resolveOptions } from '../../lib/jwt-devices.options.js';
+import { resolveOptions } from '../../lib/options/resolve-options.js';
 import { SampleAppProcess } from '../fixtures/sample-app-process.js';
 import { TEST_SECRET } from '../fixtures/test-app.js';
 import { TestUsers } from '../fixtures/test-users.js';

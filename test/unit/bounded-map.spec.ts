@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BoundedMap } from '../../lib/bounded-map.js';
+import { BoundedMap } from '../../lib/store/bounded-map.js';
 
 describe('BoundedMap', () => {
   it('holds at most its bound, dropping the oldest entry first', () => {

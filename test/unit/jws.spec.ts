@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHmac, createSecretKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { signJws, verifyJws } from '../../lib/jws.js';
-import { JWT_ALGORITHMS, type JwtAlgorithm } from '../../lib/jwt-devices.options.js';
+import { signJws, verifyJws } from '../../lib/crypto/jws.js';
+import { JWT_ALGORITHMS, type JwtAlgorithm } from '../../lib/options/module-options.js';
 
 interface KeyPair {
   signing: KeyObject;

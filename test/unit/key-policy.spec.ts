@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { describe, it } from 'node:test';
-import type { JwtAlgorithm } from '../../lib/jwt-devices.options.js';
+import type { JwtAlgorithm } from '../../lib/options/module-options.js';
 import { publicKeyFormOf, resolveKeys, type KeyOptions } from '../../lib/options/key-policy.js';
 
 interface PemPair {

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { JwtDevicesConfigError } from '../../lib/errors.js';
-import {
-  parseDuration,
-  resolveOptions,
-  type JwtDevicesModuleOptions,
-  type JwtDevicesUserService,
-  type ResolvedJwtDevicesOptions,
-} from '../../lib/jwt-devices.options.js';
+import { JwtDevicesConfigError } from '../../lib/errors/jwt-devices.error.js';
+import { parseDuration } from '../../lib/options/duration.js';
+import { resolveOptions } from '../../lib/options/resolve-options.js';
+import { type JwtDevicesModuleOptions } from '../../lib/options/module-options.js';
+import { type JwtDevicesUserService } from '../../lib/jwt-devices-user.js';
+import { type ValidatedJwtDevicesOptions } from '../../lib/options/resolved-options.js';
 import { optionWarnings } from '../../lib/options/option-warnings.js';
 
 const SECRET_32 = 'a'.repeat(32);
@@ -26,7 +24,7 @@ const P256 = pem('ec', 'prime256v1');
 const P384 = pem('ec', 'secp384r1');
 const ED25519 = pem('ed25519');
 
-function resolve(options: Partial<JwtDevicesModuleOptions> & Record<string, unknown>, source?: 'forRoot' | 'forRootAsync'): ResolvedJwtDevicesOptions {
+function resolve(options: Partial<JwtDevicesModuleOptions> & Record<string, unknown>, source?: 'forRoot' | 'forRootAsync'): ValidatedJwtDevicesOptions {
   return resolveOptions({ secret: SECRET_32, userService, ...options } as Partial<JwtDevicesModuleOptions>, source);
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { AbstractLogger, type DataSource, type LogLevel, type LogMessage, type Logger, type LoggerOptions } from 'typeorm';
-import { REDACTED, redactTokenHashesInQueryLog } from '../../lib/query-log-redaction.js';
+import { REDACTED, redactTokenHashesInQueryLog } from '../../lib/store/query-log-redaction.js';
 
 const HASH = 'ab'.repeat(32);
 const QUERY = 'SELECT 1 FROM "jwt_devices_device" WHERE "permanent_token_hash" = ?';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RandomPool } from '../../lib/random-pool.js';
+import { RandomPool } from '../../lib/crypto/random-pool.js';
 
 describe('RandomPool', () => {
   it('hands out base64url strings of the asked length, none twice, across many refills of the pool', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DefaultJwtPayloadHandler } from '../../lib/handlers/jwt-payload.handler.js';
-import { resolveOptions } from '../../lib/jwt-devices.options.js';
+import { resolveOptions } from '../../lib/options/resolve-options.js';
 import { TokensService } from '../../lib/tokens.service.js';
 import { FakeClock } from '../fixtures/fake-clock.js';
 
@@ -10,7 +10,7 @@ const USER = { id: 7, username: 'alice', isActive: true };
 function tokensService(): { tokens: TokensService; clock: FakeClock; cached: () => number } {
   const clock = new FakeClock(new Date('2026-11-26T00:00:00Z'));
   const options = resolveOptions({ secret: 'a-test-secret-of-at-least-32-bytes!!', accessTokenTtl: 300, userService: { validateCredentials: () => null, findById: () => null } });
-  const tokens = new TokensService(options, clock, new DefaultJwtPayloadHandler());
+  const tokens = new TokensService(options, { signingKey: options.signingKey, verificationKey: options.verificationKey }, clock, new DefaultJwtPayloadHandler());
   return { tokens, clock, cached: () => (tokens as unknown as { verified: { size: number } }).verified.size };
 }
 

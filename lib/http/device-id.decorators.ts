@@ -1,16 +1,8 @@
 import { BadRequestException, createParamDecorator, NotFoundException, type ExecutionContext } from '@nestjs/common';
+import { parseDeviceId } from '../device-id.js';
+import { DEVICE_NOT_FOUND_MESSAGE } from '../errors/messages.js';
 import { DEVICE_ID_HEADER } from '../jwt-devices.constants.js';
-import { readSingleHeader } from './request-headers.js';
-
-const CANONICAL_ID = /^[1-9][0-9]{0,15}$/;
-export const DEVICE_NOT_FOUND_MESSAGE = 'Device not found.';
-
-/** A canonical positive decimal integer in the safe-integer range, or null. */
-export function parseDeviceId(value: unknown): number | null {
-  if (typeof value !== 'string' || !CANONICAL_ID.test(value)) return null;
-  const id = Number(value);
-  return Number.isSafeInteger(id) ? id : null;
-}
+import { readSingleHeader } from '../platform/request-headers.js';
 
 /** The `Device-Id` header as a number; 400 when missing, repeated or not a canonical positive integer. */
 export const DeviceIdHeader = createParamDecorator((_: unknown, context: ExecutionContext): number => {

@@ -1,18 +1,11 @@
 import type { FactoryProvider } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { Device } from './device.entity.js';
-import { JWT_DEVICES_ENTITIES } from './jwt-devices.entities.js';
-import { DEVICE_REPOSITORY } from './jwt-devices.internal-constants.js';
+import { Device } from '../device.entity.js';
+import { entitiesMissingMessage } from '../errors/messages.js';
+import { JWT_DEVICES_ENTITIES } from '../jwt-devices.entities.js';
+import { DEVICE_REPOSITORY } from '../jwt-devices.internal-constants.js';
 import { redactTokenHashesInQueryLog } from './query-log-redaction.js';
-
-export function entitiesMissingMessage(missing: string[]): string {
-  return (
-    `JwtDevicesModule: the ${missing.join(' and ')} ${missing.length > 1 ? 'entities are' : 'entity is'} not registered with TypeORM. ` +
-    'Add `autoLoadEntities: true` to TypeOrmModule.forRoot(), or add `...JWT_DEVICES_ENTITIES` ' +
-    '(Device and RetiredToken, from nestjs-jwt-devices) to its `entities`.'
-  );
-}
 
 /** The Device repository, checked at boot so a missing entity fails there and says what to add. */
 export const deviceRepositoryProvider: FactoryProvider = {

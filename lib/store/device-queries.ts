@@ -1,6 +1,6 @@
 import type { DataSource, Repository } from 'typeorm';
-import { Device } from './device.entity.js';
-import { RetiredToken } from './retired-token.entity.js';
+import { Device } from '../device.entity.js';
+import { RetiredToken } from '../retired-token.entity.js';
 import { statementRunnerFor, type StatementResult, type StatementRunner } from './statement-runner.js';
 
 type DeviceProperty = keyof Device;

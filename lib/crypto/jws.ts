@@ -1,5 +1,5 @@
 import { createHmac, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
-import type { JwtAlgorithm } from './jwt-devices.options.js';
+import type { JwtAlgorithm } from '../options/module-options.js';
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const HASHES: Record<string, string> = { '256': 'sha256', '384': 'sha384', '512': 'sha512' };

@@ -1,5 +1,4 @@
 import { BoundedMap } from './bounded-map.js';
-import type { DecodedJws } from './jws.js';
 
 const MAX_ENTRIES = 1000;
 
@@ -10,19 +9,19 @@ const MAX_ENTRIES = 1000;
  * it, and it holds at most 1,000 (each at most MAX_ACCESS_TOKEN_LENGTH characters). Entries are
  * frozen: one object serves many requests.
  */
-export class VerifiedTokenCache {
-  private readonly entries: BoundedMap<string, DecodedJws>;
+export class VerifiedTokenCache<Decoded extends object> {
+  private readonly entries: BoundedMap<string, Decoded>;
 
   constructor(maxEntries = MAX_ENTRIES) {
     this.entries = new BoundedMap(maxEntries);
   }
 
-  get(token: string): DecodedJws | undefined {
+  get(token: string): Decoded | undefined {
     return this.entries.get(token);
   }
 
   /** Remembers a verified token, freezing its decoding in place. */
-  remember(token: string, decoded: DecodedJws): void {
+  remember(token: string, decoded: Decoded): void {
     this.entries.set(token, deepFreeze(decoded));
   }
 

@@ -1,22 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Device } from '../device.entity.js';
-import { DevicesService } from '../devices.service.js';
-import { InvalidAccessTokenError } from '../errors.js';
-import type { JwtUserIdReader, JwtUsernameReader } from '../handlers/claims-readers.js';
-import type { JwtClaims } from '../handlers/jwt-payload.handler.js';
-import { JWT_USER_ID_READER, JWT_USERNAME_READER } from '../jwt-devices.constants.js';
-import { JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
-import type { JwtDevicesUser, ResolvedJwtDevicesOptions } from '../jwt-devices.options.js';
-import { TokensService } from '../tokens.service.js';
-import { UsersGateway } from '../users.gateway.js';
+import { parseDeviceId } from './device-id.js';
+import type { Device } from './device.entity.js';
+import { DevicesService } from './devices.service.js';
+import { InvalidAccessTokenError } from './errors/jwt-devices.error.js';
+import type { JwtUserIdReader, JwtUsernameReader } from './handlers/claims-readers.js';
+import type { JwtClaims } from './handlers/jwt-payload.handler.js';
+import { JWT_USER_ID_READER, JWT_USERNAME_READER } from './jwt-devices.constants.js';
+import { JWT_DEVICES_OPTIONS } from './jwt-devices.internal-constants.js';
+import type { JwtDevicesUser } from './jwt-devices-user.js';
+import type { ResolvedJwtDevicesOptions } from './options/resolved-options.js';
+import { TokensService } from './tokens.service.js';
+import { UsersGateway } from './users.gateway.js';
 
 export interface AccessIdentity {
   user: JwtDevicesUser;
   device: Device | null;
   claims: JwtClaims;
 }
-
-const CANONICAL_ID = /^[1-9][0-9]{0,15}$/;
 
 /** From verified claims to a live device and an active user, or an InvalidAccessTokenError. */
 @Injectable()
@@ -42,7 +42,8 @@ export class AccessTokenAuthenticator {
     const username = this.usernameReader.username(claims);
     let device: Device | null = null;
     if (this.options.permanentTokenAuth) {
-      const deviceId = parseDeviceIdClaim(claims.device_id);
+      // `device_id` is a string claim, as in drf-jwt-devices.
+      const deviceId = parseDeviceId(claims.device_id);
       if (deviceId === null) throw new InvalidAccessTokenError('device_id');
       device = await this.devices.findLiveDevice(deviceId, userId);
       if (!device) throw new InvalidAccessTokenError('device');
@@ -54,12 +55,6 @@ export class AccessTokenAuthenticator {
   }
 }
 
-/** `device_id` is a string claim, as in drf-jwt-devices; only a canonical positive integer is accepted. */
-function parseDeviceIdClaim(value: unknown): number | null {
-  if (typeof value !== 'string' || !CANONICAL_ID.test(value)) return null;
-  const id = Number(value);
-  return Number.isSafeInteger(id) ? id : null;
-}
 
 function isUserId(value: unknown): value is string | number {
   return (typeof value === 'number' && Number.isSafeInteger(value)) || (typeof value === 'string' && value.length > 0 && value.length <= 64);

@@ -1,5 +1,5 @@
 import { BoundedMap } from './bounded-map.js';
-import type { Device } from './device.entity.js';
+import type { Device } from '../device.entity.js';
 
 const MAX_ENTRIES = 10_000;
 

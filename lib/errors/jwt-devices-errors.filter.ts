@@ -1,21 +1,15 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import {
-  DeviceLimitRaceError,
-  InvalidAccessTokenError,
-  InvalidCredentialsError,
-  InvalidPermanentTokenError,
-  JwtDevicesUnavailableError,
-  TokenRefreshError,
-} from '../errors.js';
-import { setResponseHeaders, toHttpError } from './http-errors.js';
+import { setResponseHeaders } from '../platform/response-headers.js';
+import { toHttpError } from './http-answers.js';
+import { JwtDevicesError } from './jwt-devices.error.js';
 
 /** Answers the module's typed errors on its own routes, through the same mapping the guards use. */
-@Catch(DeviceLimitRaceError, JwtDevicesUnavailableError, InvalidPermanentTokenError, InvalidAccessTokenError, InvalidCredentialsError, TokenRefreshError)
+@Catch(JwtDevicesError)
 export class JwtDevicesErrorsFilter implements ExceptionFilter {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
-  catch(error: Error, host: ArgumentsHost): void {
+  catch(error: JwtDevicesError, host: ArgumentsHost): void {
     const { exception, headers } = toHttpError(error, 'bad-request');
     const response = host.switchToHttp().getResponse();
     setResponseHeaders(response, headers);

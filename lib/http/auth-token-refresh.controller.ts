@@ -1,0 +1,19 @@
+import { Body, Controller, Header, HttpCode, Post, UseFilters } from '@nestjs/common';
+import { JwtDevicesErrorsFilter } from '../errors/jwt-devices-errors.filter.js';
+import { SessionsService } from '../sessions.service.js';
+import { TokenBodyPipe } from './token-body.pipe.js';
+import type { AccessTokenBody } from './token.dto.js';
+
+/** djangorestframework-jwt's `POST /auth-token/refresh`: a new `exp` for an unexpired access token. */
+@Controller()
+@UseFilters(JwtDevicesErrorsFilter)
+export class AuthTokenRefreshController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  @Post('auth-token/refresh')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  refresh(@Body(TokenBodyPipe) body: AccessTokenBody): Promise<{ token: string }> {
+    return this.sessions.refreshAccessToken(body.token);
+  }
+}

@@ -1,0 +1,69 @@
+import type { InjectionToken, ModuleMetadata, OptionalFactoryDependency, Provider, Type } from '@nestjs/common';
+import type { JwtDevicesUserService } from '../jwt-devices-user.js';
+
+/** Seconds as a number, or a string such as `'90s'`, `'30m'`, `'12h'`, `'7d'`. */
+export type Duration = number | string;
+
+export const JWT_ALGORITHMS = [
+  'HS256', 'HS384', 'HS512',
+  'RS256', 'RS384', 'RS512',
+  'ES256', 'ES384', 'ES512',
+  'EdDSA',
+] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+
+
+export interface JwtDevicesRoutesOptions {
+  /** Path prefix of the built-in controllers, e.g. `'api/auth'`. */
+  prefix?: string;
+}
+
+/** Options that shape the module's providers and routes, so they are given statically. */
+export interface JwtDevicesStaticOptions {
+  /** `false` mounts none of the built-in controllers. */
+  routes?: JwtDevicesRoutesOptions | false;
+  /** Replacements of the default handlers: `{ provide: JWT_PAYLOAD_HANDLER, useClass: ... }`. */
+  providers?: Provider[];
+}
+
+export interface JwtDevicesModuleOptions extends JwtDevicesStaticOptions {
+  secret?: string | Buffer;
+  privateKey?: string | Buffer;
+  publicKey?: string | Buffer;
+  algorithm?: JwtAlgorithm;
+  accessTokenTtl?: Duration;
+  leeway?: Duration;
+  issuer?: string;
+  audience?: string;
+  authHeaderPrefixes?: string[];
+  authCookie?: string;
+  allowRefresh?: boolean;
+  refreshExpirationDelta?: Duration;
+  permanentTokenAuth?: boolean;
+  permanentTokenExpirationDelta?: Duration;
+  permanentTokenExpirationAccuracy?: Duration;
+  permanentTokenMaxAge?: Duration;
+  rotatePermanentTokens?: boolean;
+  rotationGracePeriod?: Duration;
+  deviceCacheTtl?: Duration;
+  maxDevicesPerUser?: number;
+  usernameField?: string;
+  /** How user ids are typed when read back from the `Device` table. */
+  userIdType?: 'number' | 'string';
+  headerRules?: boolean;
+  userService: JwtDevicesUserService;
+}
+
+/** What `useFactory`, `useClass` and `useExisting` produce in `forRootAsync`. */
+export type JwtDevicesRuntimeOptions = Omit<JwtDevicesModuleOptions, keyof JwtDevicesStaticOptions>;
+
+export interface JwtDevicesOptionsFactory {
+  createJwtDevicesOptions(): Promise<JwtDevicesRuntimeOptions> | JwtDevicesRuntimeOptions;
+}
+
+export interface JwtDevicesModuleAsyncOptions extends JwtDevicesStaticOptions, Pick<ModuleMetadata, 'imports'> {
+  useFactory?: (...args: any[]) => Promise<JwtDevicesRuntimeOptions> | JwtDevicesRuntimeOptions;
+  inject?: Array<InjectionToken | OptionalFactoryDependency>;
+  useClass?: Type<JwtDevicesOptionsFactory>;
+  useExisting?: Type<JwtDevicesOptionsFactory>;
+}

@@ -1,0 +1,148 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { In, LessThan, type Repository } from 'typeorm';
+import { Device } from '../device.entity.js';
+import { JwtDevicesUnavailableError } from '../errors/jwt-devices.error.js';
+import { DEVICE_REPOSITORY, JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
+import type { ResolvedJwtDevicesOptions } from '../options/resolved-options.js';
+import { RetiredToken } from '../retired-token.entity.js';
+import { DeviceCache } from './device-cache.js';
+import { DeviceQueries } from './device-queries.js';
+
+/** The id column is a 32-bit integer on PostgreSQL and MySQL: a larger id names no device, and PostgreSQL refuses it as a parameter. */
+const MAX_DEVICE_ID = 2 ** 31 - 1;
+
+/** A device row's fields but its id, which the database gives. */
+export type NewDevice = Omit<Device, 'id'>;
+
+/**
+ * Every read and write of the device tables, and the process's cache of live devices. A database
+ * fault becomes one JwtDevicesUnavailableError (logged by its kind only), so no SQL leaks.
+ */
+@Injectable()
+export class DeviceStore {
+  private readonly logger = new Logger('JwtDevicesModule');
+  private readonly recent: DeviceCache;
+  private readonly queries: DeviceQueries;
+  private readonly retiredTokens: Repository<RetiredToken>;
+
+  constructor(
+    @Inject(DEVICE_REPOSITORY) private readonly devices: Repository<Device>,
+    @Inject(JWT_DEVICES_OPTIONS) { deviceCacheTtl }: ResolvedJwtDevicesOptions,
+  ) {
+    this.recent = new DeviceCache(deviceCacheTtl * 1000);
+    this.queries = new DeviceQueries(devices);
+    this.retiredTokens = devices.manager.getRepository(RetiredToken);
+  }
+
+  /** Inserts a device; the returned entity carries its new id. */
+  async insert(fields: NewDevice): Promise<Device> {
+    const device = this.devices.create(fields);
+    await this.db(() => this.queries.insert(device));
+    return device;
+  }
+
+  /** A copy of `device` with `changes` applied, as the row reads after an update. */
+  updated(device: Device, changes: Partial<NewDevice>): Device {
+    return this.devices.merge(this.devices.create(), device, changes);
+  }
+
+  async findById(id: number): Promise<Device | null> {
+    if (id > MAX_DEVICE_ID) return null;
+    return this.db(() => this.queries.findById(id));
+  }
+
+  findByTokenHash(hash: string): Promise<Device | null> {
+    return this.db(() => this.queries.findByTokenHash(hash));
+  }
+
+  findByPreviousTokenHash(hash: string): Promise<Device | null> {
+    return this.db(() => this.queries.findByPreviousTokenHash(hash));
+  }
+
+  /** The devices the database matches to `userId`, by id; callers check the owner exactly (see usageOfUser). */
+  listForUser(userId: string): Promise<Device[]> {
+    return this.db(() => this.devices.find({ where: { userId }, order: { id: 'ASC' } }));
+  }
+
+  /**
+   * Id, owner and last use of the devices the database matches to `userId`. On MySQL/MariaDB the column's
+   * collation may match more than the exact id, so callers check the owner themselves.
+   */
+  usageOfUser(userId: string): Promise<Array<Pick<Device, 'id' | 'userId' | 'lastRequestDatetime'>>> {
+    return this.db(() => this.devices.find({ select: { id: true, userId: true, lastRequestDatetime: true }, where: { userId } }));
+  }
+
+  /** Swaps the token hash in one conditional update that only a caller presenting the current hash can win. */
+  async rotate(id: number, presentedHash: string, nextHash: string, now: Date): Promise<boolean> {
+    const rotated = await this.db(() => this.queries.rotate(id, presentedHash, nextHash, now));
+    if (rotated) this.recent.forget([id]);
+    return rotated;
+  }
+
+  /** Records a use of the device; false when it is gone. */
+  touch(id: number, now: Date): Promise<boolean> {
+    return this.db(() => this.queries.touch(id, now));
+  }
+
+  /** Records a rotated-away hash. Throws the driver's own error: the caller decides whether it matters. */
+  retire(deviceId: number, hash: string, now: Date): Promise<void> {
+    return this.queries.retire(deviceId, hash, now);
+  }
+
+  findRetired(hash: string): Promise<{ deviceId: number; retiredAt: Date } | null> {
+    return this.db(() => this.queries.findRetired(hash));
+  }
+
+  async forgetRetired(hash: string): Promise<void> {
+    await this.db(() => this.retiredTokens.delete({ tokenHash: hash }));
+  }
+
+  /** Deletes devices and their rotated-away hashes; returns how many rows went. */
+  async deleteIds(ids: number[]): Promise<number> {
+    const result = await this.db(() => this.devices.delete({ id: In(ids) }));
+    await this.db(() => this.retiredTokens.delete({ deviceId: In(ids) }));
+    this.recent.forget(ids);
+    return result.affected ?? ids.length;
+  }
+
+  /** Up to `limit` ids, lowest first, of devices idle since before `idleCutoff` or created before `ageCutoff`. */
+  async expiredIds(idleCutoff: Date, ageCutoff: Date | undefined, limit: number): Promise<number[]> {
+    const query = this.devices
+      .createQueryBuilder('device')
+      .select('device.id', 'id')
+      .where('device.last_request_datetime < :idleCutoff', { idleCutoff })
+      .orderBy('device.id', 'ASC')
+      .limit(limit);
+    if (ageCutoff !== undefined) query.orWhere('device.created < :ageCutoff', { ageCutoff });
+    const rows = await this.db(() => query.getRawMany<{ id: number | string }>());
+    return rows.map(({ id }) => Number(id));
+  }
+
+  async deleteRetiredBefore(cutoff: Date): Promise<void> {
+    await this.db(() => this.retiredTokens.delete({ retiredAt: LessThan(cutoff) }));
+  }
+
+  /** The cached copy of a device, if this process saw it within `deviceCacheTtl`. */
+  cached(id: number, nowMs: number): Device | undefined {
+    return this.recent.get(id, nowMs);
+  }
+
+  /** Keeps a live device for `deviceCacheTtl` (nothing when it is 0). */
+  remember(device: Device, nowMs: number): void {
+    this.recent.set(device, nowMs);
+  }
+
+  forget(ids: number[]): void {
+    this.recent.forget(ids);
+  }
+
+  private async db<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const name = error instanceof Error ? `${error.name}${'code' in error ? ` ${String(error.code)}` : ''}` : typeof error;
+      this.logger.error(`Device store failed (${name}); answering 503`);
+      throw new JwtDevicesUnavailableError(name);
+    }
+  }
+}
