@@ -70,7 +70,9 @@ export function documentRoutes(swagger: typeof Swagger): void {
     }),
     ok(LoginResponseModel, NO_STORE),
     badRequest(`A missing, blank or non-string field (one message per field), or \`Unable to log in with provided credentials.\`, or ${HEADER_RULE}.`),
+    error(409, 'With `maxDevicesPerUser`: newer concurrent logins of the user took every device slot; no tokens were issued.'),
     tooLarge(),
+    error(415, 'With `authCookie`: the body is not JSON (form-encoded login is accepted only without the cookie).'),
     unavailable(),
   );
   decorate(

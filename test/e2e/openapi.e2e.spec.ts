@@ -14,7 +14,7 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** Every route of the module: its answers, and whether it takes an access token. */
 const ROUTES: Record<string, { statuses: string[]; guarded: boolean }> = {
-  'POST /auth-token': { statuses: ['200', '400', '413', '503'], guarded: false },
+  'POST /auth-token': { statuses: ['200', '400', '409', '413', '415', '503'], guarded: false },
   'POST /device-refresh-token': { statuses: ['200', '400', '503'], guarded: false },
   'DELETE /device-logout': { statuses: ['204', '400', '401', '404', '503'], guarded: true },
   'GET /devices': { statuses: ['200', '400', '401', '503'], guarded: true },
