@@ -63,6 +63,7 @@ export {
   InvalidCredentialsError,
   InvalidPermanentTokenError,
   JwtDevicesConfigError,
+  JwtDevicesError,
   JwtDevicesUnavailableError,
   TokenRefreshError,
 } from './errors/jwt-devices.error.js';
