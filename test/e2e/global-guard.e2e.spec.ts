@@ -240,4 +240,23 @@ forEachServer((database) => {
       assert.equal(response.status, 200, response.text);
     });
   });
+
+  describe('globally with headerRules: false', () => {
+    const app = useTestApp(db, { globalGuard: JwtDevicesAuthGuard, module: { headerRules: false } });
+
+    it('an @AllowAnonymous() route lets a Permanent-Token header through: the rule is switched off there', async () => {
+      const login = await app().login('alice');
+      const calls = ProtectedByDefaultController.calls;
+      const response = await app().request({ method: 'GET', path: '/by-default/open', headers: { 'Permanent-Token': login.permanent_token } });
+      assert.equal(response.status, 200, response.text);
+      assert.equal(ProtectedByDefaultController.calls, calls + 1);
+    });
+
+    it('a guarded route still answers 400 first, as under @UseGuards', async () => {
+      const login = await app().login('alice');
+      const response = await refusedBeforeHandler(app(), '/by-default/closed', { ...bearer(login.token), 'Permanent-Token': login.permanent_token });
+      assert.equal(response.status, 400, response.text);
+      assert.match((response.json as { message: string }).message, HEADER_RULE_MESSAGE);
+    });
+  });
 });
