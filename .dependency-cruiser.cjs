@@ -16,6 +16,8 @@ const LAYERS = [
     },
   },
   { name: 'handlers', rooms: { handlers: '^lib/handlers/' } },
+  // Session events: emitted by sessions and devices, delivered to the app's listener.
+  { name: 'events', rooms: { events: '^lib/events/' } },
   { name: 'store / crypto', apart: true, rooms: { store: '^lib/store/', crypto: '^lib/crypto/' } },
   {
     name: 'options / errors',

@@ -3,6 +3,8 @@ import type { JwtDevicesClock } from './clock.js';
 import { createPermanentToken, hashPermanentToken, isWellFormedPermanentToken } from './crypto/permanent-tokens.js';
 import { DEVICE_DETAILS_LENGTH, DEVICE_NAME_LENGTH, type Device } from './device.entity.js';
 import { DeviceLimitRaceError, InvalidPermanentTokenError } from './errors/jwt-devices.error.js';
+import { SessionEventsEmitter } from './events/session-events.emitter.js';
+import { JwtDevicesEvents, type DeviceRevokedReason, type SessionEventOrigin } from './events/session-events.js';
 import type { DeviceDescription } from './handlers/device-details.handler.js';
 import { JWT_DEVICES_CLOCK } from './jwt-devices.constants.js';
 import type { JwtDevicesUser } from './jwt-devices-user.js';
@@ -22,12 +24,22 @@ export interface RefreshedDevice {
   permanentToken?: string;
 }
 
+/** Who revokes a device, for the session events. */
+export interface RevocationContext extends SessionEventOrigin {
+  /** 'user' when the user asked through a request; 'app' (the default) for the app's own code. */
+  reason?: 'user' | 'app';
+  /** The device making the request: revoking that one is its logout. */
+  byDeviceId?: number;
+}
+
 export interface PurgeOptions {
   /** Rows deleted per statement, so a large purge never holds long locks. */
   batchSize?: number;
 }
 
 const DEFAULT_PURGE_BATCH = 1000;
+
+type DeviceUsage = Pick<Device, 'id' | 'userId' | 'name' | 'lastRequestDatetime'>;
 
 /** A device's life: create, refresh and rotate, expire, revoke, purge. The rules only; DeviceStore reads and writes. */
 @Injectable()
@@ -38,10 +50,11 @@ export class DevicesService {
     private readonly store: DeviceStore,
     @Inject(JWT_DEVICES_OPTIONS) private readonly options: ResolvedJwtDevicesOptions,
     @Inject(JWT_DEVICES_CLOCK) private readonly clock: JwtDevicesClock,
+    private readonly events: SessionEventsEmitter,
   ) {}
 
   /** Logs a user in on a new device; over `maxDevicesPerUser`, their least recently used devices go. */
-  async create(user: JwtDevicesUser, description: DeviceDescription): Promise<CreatedDevice> {
+  async create(user: JwtDevicesUser, description: DeviceDescription, origin: SessionEventOrigin = {}): Promise<CreatedDevice> {
     const now = this.clock.now();
     const { token, hash } = createPermanentToken();
     const device = await this.store.insert({
@@ -54,7 +67,7 @@ export class DevicesService {
       created: now,
       lastRequestDatetime: now,
     });
-    if (this.options.maxDevicesPerUser !== undefined) await this.enforceDeviceLimit(device);
+    if (this.options.maxDevicesPerUser !== undefined) await this.enforceDeviceLimit(device, origin);
     return { device, permanentToken: token };
   }
 
@@ -64,22 +77,24 @@ export class DevicesService {
    * used go. A login only ever deletes older devices, or its own when newer logins took every slot:
    * then it is refused rather than answered with a dead device.
    */
-  private async enforceDeviceLimit(created: Device): Promise<void> {
+  private async enforceDeviceLimit(created: Device, origin: SessionEventOrigin): Promise<void> {
     const max = this.options.maxDevicesPerUser!;
     const own = (await this.store.usageOfUser(created.userId)).filter((device) => ownedBy(device, created.userId));
     const newerOrThis = own.filter(({ id }) => id >= created.id).length;
     const olderByLastUse = own
       .filter(({ id }) => id < created.id)
       .sort((a, b) => b.lastRequestDatetime.getTime() - a.lastRequestDatetime.getTime() || b.id - a.id);
-    const surplus = olderByLastUse.slice(Math.max(0, max - newerOrThis)).map(({ id }) => id);
+    const evicted = olderByLastUse.slice(Math.max(0, max - newerOrThis));
+    const surplus = evicted.map(({ id }) => id);
     const crowdedOut = newerOrThis > max;
     if (crowdedOut) surplus.push(created.id);
     if (surplus.length > 0) await this.store.deleteIds(surplus);
+    for (const device of evicted) this.announceRevoked(device, 'device-cap', origin);
     if (crowdedOut || !(await this.store.findById(created.id))) throw new DeviceLimitRaceError();
   }
 
   /** The live device a permanent token opens; a rotated-away token shown after the grace period revokes it. */
-  async findByPermanentToken(permanentToken: unknown): Promise<Device> {
+  async findByPermanentToken(permanentToken: unknown, origin: SessionEventOrigin = {}): Promise<Device> {
     if (!isWellFormedPermanentToken(permanentToken)) throw new InvalidPermanentTokenError('malformed');
     const hash = hashPermanentToken(permanentToken);
     const now = this.clock.now();
@@ -90,18 +105,19 @@ export class DevicesService {
       throw new InvalidPermanentTokenError('expired');
     }
     const rotatedFrom = await this.store.findByPreviousTokenHash(hash);
-    if (!rotatedFrom) return this.refuseRetired(hash);
+    if (!rotatedFrom) return this.refuseRetired(hash, origin);
     if (rotatedFrom.rotatedAt && now.getTime() - rotatedFrom.rotatedAt.getTime() <= this.options.rotationGracePeriod * 1000) {
       // A client retrying a refresh whose answer it lost: refuse, but keep the device.
       throw new InvalidPermanentTokenError('rotated');
     }
-    await this.store.deleteIds([rotatedFrom.id]);
+    const revoked = await this.store.deleteIds([rotatedFrom.id]);
     this.logger.warn(`Permanent token reuse detected: device ${rotatedFrom.id} of user ${rotatedFrom.userId} revoked`);
+    if (revoked > 0) this.announceReuse(rotatedFrom, origin);
     throw new InvalidPermanentTokenError('reused');
   }
 
   /** A token rotated away before the previous one: reuse, when the device it was retired from still lives. */
-  private async refuseRetired(hash: string): Promise<never> {
+  private async refuseRetired(hash: string, origin: SessionEventOrigin): Promise<never> {
     const retired = await this.store.findRetired(hash);
     if (!retired) throw new InvalidPermanentTokenError('unknown');
     const device = await this.store.findById(retired.deviceId);
@@ -111,8 +127,9 @@ export class DevicesService {
       await this.store.forgetRetired(hash);
       throw new InvalidPermanentTokenError('unknown');
     }
-    await this.store.deleteIds([device.id]);
+    const revoked = await this.store.deleteIds([device.id]);
     this.logger.warn(`Permanent token reuse detected (an older rotated-away token): device ${device.id} revoked`);
+    if (revoked > 0) this.announceReuse(device, origin);
     throw new InvalidPermanentTokenError('reused');
   }
 
@@ -179,7 +196,7 @@ export class DevicesService {
   }
 
   /** Logs one device of the user out; false when the user has no such device. */
-  async revoke(userId: string | number, deviceId: number): Promise<boolean> {
+  async revoke(userId: string | number, deviceId: number, context: RevocationContext = {}): Promise<boolean> {
     // Ownership is checked here, not in the DELETE's WHERE, where the column's collation would decide it.
     const device = await this.store.findById(deviceId);
     if (!device) {
@@ -189,19 +206,28 @@ export class DevicesService {
     }
     if (!ownedBy(device, userId)) return false;
     // Its rotated-away hashes go too, or a stale token would later pass for reuse and revoke that id again.
-    return (await this.store.deleteIds([device.id])) > 0;
+    if ((await this.store.deleteIds([device.id])) === 0) return false;
+    if (context.byDeviceId === device.id) this.events.emit(JwtDevicesEvents.logout, { ...this.described(device), ip: context.ip });
+    else this.announceRevoked(device, context.reason ?? 'app', context);
+    return true;
   }
 
   /** Logs every device of the user out, e.g. when the user is deleted or their password changes. */
   async revokeAllForUser(userId: string | number): Promise<number> {
-    const ids = await this.idsOfUser(userId);
-    return ids.length > 0 ? this.store.deleteIds(ids) : 0;
+    const deviceIds = (await this.devicesOfUser(userId)).map(({ id }) => id);
+    if (deviceIds.length === 0) return 0;
+    const revoked = await this.store.deleteIds(deviceIds);
+    this.events.emit(JwtDevicesEvents.userDevicesRevoked, { userId, deviceIds });
+    return revoked;
   }
 
   /** Logs every device of the user out but one, usually the caller's own. */
-  async revokeAllExcept(userId: string | number, keptDeviceId: number): Promise<number> {
-    const ids = (await this.idsOfUser(userId)).filter((id) => id !== keptDeviceId);
-    return ids.length > 0 ? this.store.deleteIds(ids) : 0;
+  async revokeAllExcept(userId: string | number, keptDeviceId: number, origin: SessionEventOrigin = {}): Promise<number> {
+    const others = (await this.devicesOfUser(userId)).filter(({ id }) => id !== keptDeviceId);
+    if (others.length === 0) return 0;
+    const revoked = await this.store.deleteIds(others.map(({ id }) => id));
+    for (const device of others) this.announceRevoked(device, 'logout-others', origin);
+    return revoked;
   }
 
   /** Deletes idle-expired and max-age-expired devices in bounded batches; returns how many went. */
@@ -220,11 +246,12 @@ export class DevicesService {
     }
     // A token retired longer ago than the idle window could only reopen a device that has expired since.
     await this.store.deleteRetiredBefore(idleCutoff);
+    if (purged > 0) this.events.emit(JwtDevicesEvents.devicesPurged, { count: purged });
     return purged;
   }
 
   /** The id of the device's user, typed as `userIdType` says, for the app's `findById`. */
-  ownerId(device: Device): string | number {
+  ownerId(device: Pick<Device, 'userId'>): string | number {
     // A non-numeric id stays text even with 'number', so one odd row never becomes NaN.
     if (this.options.userIdType === 'number' && /^-?(0|[1-9][0-9]{0,15})$/.test(device.userId)) {
       const id = Number(device.userId);
@@ -240,9 +267,23 @@ export class DevicesService {
     return maxAge !== undefined && nowMs > device.created.getTime() + maxAge * 1000;
   }
 
-  private async idsOfUser(userId: string | number): Promise<number[]> {
+  private async devicesOfUser(userId: string | number): Promise<DeviceUsage[]> {
     const devices = await this.store.usageOfUser(String(userId));
-    return devices.filter((device) => ownedBy(device, userId)).map(({ id }) => id);
+    return devices.filter((device) => ownedBy(device, userId));
+  }
+
+  /** The fields every device event carries; never a token or its hash. */
+  private described(device: DeviceUsage): { userId: string | number; deviceId: number; deviceName: string } {
+    return { userId: this.ownerId(device), deviceId: device.id, deviceName: device.name };
+  }
+
+  private announceRevoked(device: DeviceUsage, reason: DeviceRevokedReason, origin: SessionEventOrigin): void {
+    this.events.emit(JwtDevicesEvents.deviceRevoked, { ...this.described(device), reason, ip: origin.ip });
+  }
+
+  private announceReuse(device: Device, origin: SessionEventOrigin): void {
+    this.events.emit(JwtDevicesEvents.reuseDetected, { ...this.described(device), ip: origin.ip });
+    this.announceRevoked(device, 'reuse', origin);
   }
 }
 

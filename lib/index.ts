@@ -22,11 +22,31 @@ export {
   JWT_USER_ID_READER,
   JWT_USERNAME_READER,
   PERMANENT_TOKEN_STRATEGY,
+  SESSION_EVENTS_LISTENER,
 } from './jwt-devices.constants.js';
 export { Device } from './device.entity.js';
 export { RetiredToken } from './retired-token.entity.js';
 export { JWT_DEVICES_ENTITIES } from './jwt-devices.entities.js';
-export { DevicesService, type CreatedDevice, type PurgeOptions, type RefreshedDevice } from './devices.service.js';
+export { DevicesService, type CreatedDevice, type PurgeOptions, type RefreshedDevice, type RevocationContext } from './devices.service.js';
+export {
+  JwtDevicesEvents,
+  type DeviceEventBase,
+  type DeviceRevokedEvent,
+  type DeviceRevokedReason,
+  type DevicesPurgedEvent,
+  type LoginEvent,
+  type LogoutEvent,
+  type RefreshEvent,
+  type ReuseDetectedEvent,
+  type SessionEvent,
+  type SessionEventBase,
+  type SessionEventName,
+  type SessionEventOrigin,
+  type SessionEventPayloads,
+  type SessionEventsListener,
+  type UserDevicesRevokedEvent,
+} from './events/session-events.js';
+export { DefaultSessionEventsListener } from './events/event-emitter.listener.js';
 export { TokensService } from './tokens.service.js';
 export type { IssuedPermanentToken } from './crypto/permanent-tokens.js';
 export { SessionsService, type SessionResult } from './sessions.service.js';

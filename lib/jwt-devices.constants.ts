@@ -25,3 +25,6 @@ export const DEVICE_MODEL_HEADER = 'x-device-model';
  * add a header, and a cross-site script can only after a CORS preflight that the app allowed.
  */
 export const CSRF_HEADER = 'X-Requested-With';
+
+/** Receives the session events (login, refresh, reuse, logout, revocations, purges): {@link SessionEventsListener}. */
+export const SESSION_EVENTS_LISTENER = Symbol('SESSION_EVENTS_LISTENER');

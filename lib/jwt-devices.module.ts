@@ -10,6 +10,7 @@ import {
   JWT_RESPONSE_PAYLOAD_HANDLER,
   JWT_USER_ID_READER,
   JWT_USERNAME_READER,
+  SESSION_EVENTS_LISTENER,
 } from './jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS, JWT_DEVICES_RAW_OPTIONS } from './jwt-devices.internal-constants.js';
 import { checkStaticOptions } from './options/static-options.js';
@@ -35,6 +36,7 @@ const EXPORTED = [
   JWT_USER_ID_READER,
   JWT_USERNAME_READER,
   JWT_DEVICES_CLOCK,
+  SESSION_EVENTS_LISTENER,
   DevicesService,
   TokensService,
   SessionsService,

@@ -7,6 +7,8 @@ import { SystemClock } from './clock.js';
 import { deviceRepositoryProvider } from './store/device.repository.js';
 import { DeviceStore } from './store/device-store.js';
 import { DevicesService } from './devices.service.js';
+import { DefaultSessionEventsListener } from './events/event-emitter.listener.js';
+import { SessionEventsEmitter } from './events/session-events.emitter.js';
 import { DefaultJwtUserIdReader, DefaultJwtUsernameReader } from './handlers/claims-readers.js';
 import { DefaultDeviceDetailsHandler } from './handlers/device-details.handler.js';
 import { DefaultJwtPayloadHandler } from './handlers/jwt-payload.handler.js';
@@ -19,6 +21,7 @@ import {
   JWT_RESPONSE_PAYLOAD_HANDLER,
   JWT_USER_ID_READER,
   JWT_USERNAME_READER,
+  SESSION_EVENTS_LISTENER,
 } from './jwt-devices.constants.js';
 import {
   JWT_DEVICES_OPTIONS,
@@ -43,12 +46,14 @@ export const overridableProviders: Provider[] = [
   { provide: JWT_USER_ID_READER, useClass: DefaultJwtUserIdReader },
   { provide: JWT_USERNAME_READER, useClass: DefaultJwtUsernameReader },
   { provide: JWT_DEVICES_CLOCK, useClass: SystemClock },
+  { provide: SESSION_EVENTS_LISTENER, useClass: DefaultSessionEventsListener },
 ];
 
 export const serviceProviders: Provider[] = [
   deviceRepositoryProvider,
   DeviceStore,
   TokensService,
+  SessionEventsEmitter,
   DevicesService,
   UsersGateway,
   SessionsService,

@@ -3,6 +3,8 @@ import { AccessTokenAuthenticator } from './access-token.authenticator.js';
 import type { Device } from './device.entity.js';
 import { DevicesService } from './devices.service.js';
 import { InvalidCredentialsError, TokenRefreshError } from './errors/jwt-devices.error.js';
+import { SessionEventsEmitter } from './events/session-events.emitter.js';
+import { JwtDevicesEvents } from './events/session-events.js';
 import { ORIG_IAT_REQUIRED_MESSAGE, REFRESH_DISABLED_MESSAGE, REFRESH_EXPIRED_MESSAGE } from './errors/messages.js';
 import type { DeviceDetailsHandler } from './handlers/device-details.handler.js';
 import type { JwtResponsePayloadHandler } from './handlers/jwt-response-payload.handler.js';
@@ -11,6 +13,7 @@ import { DEVICE_DETAILS_HANDLER, JWT_DEVICES_CLOCK, JWT_RESPONSE_PAYLOAD_HANDLER
 import { JWT_DEVICES_OPTIONS } from './jwt-devices.internal-constants.js';
 import type { JwtDevicesUser } from './jwt-devices-user.js';
 import type { ResolvedJwtDevicesOptions } from './options/resolved-options.js';
+import { clientAddress } from './platform/client-address.js';
 import { TokensService } from './tokens.service.js';
 import { UsersGateway } from './users.gateway.js';
 
@@ -32,6 +35,7 @@ export class SessionsService {
     private readonly devices: DevicesService,
     private readonly users: UsersGateway,
     private readonly authenticator: AccessTokenAuthenticator,
+    private readonly events: SessionEventsEmitter,
   ) {}
 
   /** Checks credentials; on success makes a device (unless permanent tokens are off) and the login body. */
@@ -46,12 +50,15 @@ export class SessionsService {
     if (!this.options.permanentTokenAuth) {
       const token = await this.tokens.issueAccessToken(user, null);
       const body = await this.responseHandler.response({ kind: 'login', token, user, device: null, request });
+      this.events.emit(JwtDevicesEvents.login, { userId: user.id, deviceId: null, deviceName: null, ip: clientAddress(request) });
       return { body, accessToken: token };
     }
     const description = await this.detailsHandler.details(request);
-    const { device, permanentToken } = await this.devices.create(user, description);
+    const ip = clientAddress(request);
+    const { device, permanentToken } = await this.devices.create(user, description, { ip });
     const token = await this.tokens.issueAccessToken(user, device);
     const body = await this.responseHandler.response({ kind: 'login', token, permanentToken, user, device, request });
+    this.events.emit(JwtDevicesEvents.login, { userId: user.id, deviceId: device.id, deviceName: device.name, ip });
     return { body, accessToken: token };
   }
 
@@ -66,6 +73,13 @@ export class SessionsService {
       user,
       device: refreshed.device,
       request,
+    });
+    this.events.emit(JwtDevicesEvents.refresh, {
+      userId: user.id,
+      deviceId: refreshed.device.id,
+      deviceName: refreshed.device.name,
+      rotated: refreshed.permanentToken !== undefined,
+      ip: clientAddress(request),
     });
     return { body, accessToken: token };
   }

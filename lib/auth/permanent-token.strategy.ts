@@ -3,6 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import passportCustom from 'passport-custom';
 import { DevicesService } from '../devices.service.js';
 import { InvalidPermanentTokenError } from '../errors/jwt-devices.error.js';
+import { clientAddress } from '../platform/client-address.js';
 import { readSingleHeader } from '../platform/request-headers.js';
 import { PERMANENT_TOKEN_HEADER, PERMANENT_TOKEN_STRATEGY } from '../jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS, REQUEST_DEVICE } from '../jwt-devices.internal-constants.js';
@@ -38,7 +39,7 @@ export class PermanentTokenStrategy extends PassportStrategy(passportCustom.Stra
     if (!this.options.permanentTokenAuth) throw new InvalidPermanentTokenError('malformed');
     const token = readSingleHeader(request, PERMANENT_TOKEN_HEADER);
     if (!token) throw new InvalidPermanentTokenError('malformed');
-    const device = await this.devices.findByPermanentToken(token);
+    const device = await this.devices.findByPermanentToken(token, { ip: clientAddress(request) });
     const user = await this.users.findActive(this.devices.ownerId(device));
     if (!user) throw new InvalidPermanentTokenError('user');
     request[REQUEST_DEVICE] = device;

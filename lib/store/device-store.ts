@@ -68,8 +68,8 @@ export class DeviceStore {
    * Id, owner and last use of the devices the database matches to `userId`. On MySQL/MariaDB the column's
    * collation may match more than the exact id, so callers check the owner themselves.
    */
-  usageOfUser(userId: string): Promise<Array<Pick<Device, 'id' | 'userId' | 'lastRequestDatetime'>>> {
-    return this.db(() => this.devices.find({ select: { id: true, userId: true, lastRequestDatetime: true }, where: { userId } }));
+  usageOfUser(userId: string): Promise<Array<Pick<Device, 'id' | 'userId' | 'name' | 'lastRequestDatetime'>>> {
+    return this.db(() => this.devices.find({ select: { id: true, userId: true, name: true, lastRequestDatetime: true }, where: { userId } }));
   }
 
   /** Swaps the token hash in one conditional update that only a caller presenting the current hash can win. */
