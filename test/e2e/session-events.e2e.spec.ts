@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { Injectable } from '@nestjs/common';
 import { EventEmitterModule, OnEvent } from '@nestjs/event-emitter';
 import {
@@ -351,8 +351,12 @@ forEachServer((database) => {
     const db = useFreshDatabase(database);
     const testApp = useTestApp(db, { imports: [EventEmitterModule.forRoot()], appProviders: [FailingListeners] });
 
-    it('change no answer: login 200, refresh 200, DELETE /devices/:id 204, DELETE /device-logout 204, and the changes are stored', async () => {
+    it('change no answer: login 200, refresh 200, DELETE /devices/:id 204, DELETE /device-logout 204, the changes are stored, no rejection unhandled', async () => {
       const app = testApp();
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      after(() => void process.off('unhandledRejection', onUnhandled));
       const session = await app.login('alice');
       const other = await app.login('alice');
       const refreshed = await refresh(app, session.permanent_token);
@@ -364,6 +368,7 @@ forEachServer((database) => {
       assert.equal(logout.status, 204, logout.text);
       await settle();
       assert.deepEqual(await app.devices(), []);
+      assert.deepEqual(unhandled, []);
     });
   });
 
