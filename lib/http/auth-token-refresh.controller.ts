@@ -1,12 +1,12 @@
-import { Body, Controller, Header, HttpCode, Post, UseFilters } from '@nestjs/common';
-import { JwtDevicesErrorsFilter } from '../errors/jwt-devices-errors.filter.js';
+import { Body, Controller, Header, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { HttpErrorsInterceptor } from './http-errors.interceptor.js';
 import { SessionsService } from '../sessions.service.js';
 import { TokenBodyPipe } from './token-body.pipe.js';
 import type { AccessTokenBody } from './token.dto.js';
 
 /** djangorestframework-jwt's `POST /auth-token/refresh`: a new `exp` for an unexpired access token. */
 @Controller()
-@UseFilters(JwtDevicesErrorsFilter)
+@UseInterceptors(HttpErrorsInterceptor)
 export class AuthTokenRefreshController {
   constructor(private readonly sessions: SessionsService) {}
 
