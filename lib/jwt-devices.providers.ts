@@ -6,6 +6,7 @@ import { PermanentTokenStrategy } from './auth/permanent-token.strategy.js';
 import { SystemClock } from './clock.js';
 import { deviceRepositoryProvider } from './store/device.repository.js';
 import { DeviceStore } from './store/device-store.js';
+import { DeviceTablesCheck } from './store/device-tables.check.js';
 import { DevicesService } from './devices.service.js';
 import { DefaultJwtUserIdReader, DefaultJwtUsernameReader } from './handlers/claims-readers.js';
 import { DefaultDeviceDetailsHandler } from './handlers/device-details.handler.js';
@@ -48,6 +49,7 @@ export const overridableProviders: Provider[] = [
 export const serviceProviders: Provider[] = [
   deviceRepositoryProvider,
   DeviceStore,
+  DeviceTablesCheck,
   TokensService,
   DevicesService,
   UsersGateway,
