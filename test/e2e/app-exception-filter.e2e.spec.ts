@@ -33,7 +33,7 @@ forEachServer((database) => {
     let app: TestApp;
     let alice: LoginBody;
     before(async () => {
-      app = await TestApp.start(db(), { appFilters: (nest) => [new ReshapingFilter(nest.get(HttpAdapterHost))] });
+      app = await TestApp.start(db(), { setUp: (nest) => nest.useGlobalFilters(new ReshapingFilter(nest.get(HttpAdapterHost))) });
       alice = await app.login('alice');
     });
     after(async () => {
