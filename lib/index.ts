@@ -38,6 +38,7 @@ export { PermanentTokenStrategy } from './auth/permanent-token.strategy.js';
 export { CurrentUser } from './auth/current-user.decorator.js';
 export { CurrentDevice } from './auth/current-device.decorator.js';
 export { AllowPermanentToken } from './auth/allow-permanent-token.decorator.js';
+export { AllowAnonymous } from './auth/allow-anonymous.decorator.js';
 export { DefaultJwtPayloadHandler, type JwtClaims, type JwtPayloadHandler } from './handlers/jwt-payload.handler.js';
 export {
   DefaultJwtResponsePayloadHandler,

@@ -6,6 +6,7 @@ export const JWT_DEVICES_VALIDATED_OPTIONS = Symbol('JWT_DEVICES_VALIDATED_OPTIO
 export const JWT_DEVICES_SIGNING_KEYS = Symbol('JWT_DEVICES_SIGNING_KEYS');
 export const DEVICE_REPOSITORY = Symbol('JWT_DEVICES_DEVICE_REPOSITORY');
 export const ALLOW_PERMANENT_TOKEN = 'jwt-devices:allow-permanent-token';
+export const ALLOW_ANONYMOUS = 'jwt-devices:allow-anonymous';
 /** Where the guards leave the authenticated device on the request. */
 export const REQUEST_DEVICE = Symbol('jwt-devices.device');
 /** Where the guards leave the verified access-token claims on the request. */

@@ -6,13 +6,20 @@ import { INVALID_ACCESS_TOKEN_MESSAGE, PERMANENT_TOKEN_HEADER_MESSAGE } from '..
 import { setResponseHeaders } from '../platform/response-headers.js';
 import { breaksPermanentTokenRule } from './permanent-token-header.rule.js';
 import { JWT_DEVICES_STRATEGY } from '../jwt-devices.constants.js';
-import { JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
+import { ALLOW_ANONYMOUS, JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
 import type { ResolvedJwtDevicesOptions } from '../options/resolved-options.js';
 import { sentAccessToken } from './access-token.extractor.js';
 import { JwtDevicesStrategy } from './jwt-devices.strategy.js';
 
 /**
- * `@UseGuards(JwtDevicesAuthGuard)`: a valid access token of a live device and an active user.
+ * The user the strategy accepted, by request: module-private, so nothing else (an app's middleware
+ * filling `request.user`, say) can make a later run of the guard skip the check.
+ */
+const authenticated = new WeakMap<object, unknown>();
+
+/**
+ * `@UseGuards(JwtDevicesAuthGuard)`, or app-wide as `APP_GUARD`: a valid access token of a live
+ * device and an active user, except on routes marked `@AllowAnonymous()` (see `isPublic`).
  * Subclass it and override `handleRequest` or `challenge` to change what a failure answers.
  * It runs the `jwt-devices` strategy's check directly: Passport's per-request machinery
  * (a derived strategy object and closures per request) cost about as much as the check itself,
@@ -29,20 +36,34 @@ export class JwtDevicesAuthGuard extends AuthGuard(JWT_DEVICES_STRATEGY) {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
+    // On exempt routes the header rule is the global interceptor's, so `headerRules: false` keeps meaning off.
+    if (this.isPublic(context)) return true;
     // As in drf-jwt-devices, the header rule answers before authentication does.
     if (this.jwtDevicesOptions.permanentTokenAuth && breaksPermanentTokenRule(context, this.reflector)) {
       throw new BadRequestException(PERMANENT_TOKEN_HEADER_MESSAGE);
     }
     const request = this.getRequest(context) as Record<string, unknown>;
-    let user: unknown = false;
+    let user: unknown = authenticated.get(request) ?? false;
     let error: unknown = null;
-    try {
-      user = await this.strategy.authenticateRequest(request);
-    } catch (failure) {
-      error = failure;
+    // A global guard and a route's own guard both run on one request: the second reuses the first's reads.
+    if (!user) {
+      try {
+        user = await this.strategy.authenticateRequest(request);
+      } catch (failure) {
+        error = failure;
+      }
+      if (!error && user) authenticated.set(request, user);
     }
     request.user = this.handleRequest(error, user, undefined, context);
     return true;
+  }
+
+  /**
+   * Whether the route needs no access token: `@AllowAnonymous()` on the handler or its controller.
+   * Override it to honour an app's own metadata as well, e.g. a `@Public()` of its own.
+   */
+  protected isPublic(context: ExecutionContext): boolean {
+    return this.reflector.getAllAndOverride<boolean>(ALLOW_ANONYMOUS, [context.getHandler(), context.getClass()]) === true;
   }
 
   override handleRequest<TUser>(error: unknown, user: TUser | false, _info: unknown, context: ExecutionContext): TUser {

@@ -1,4 +1,5 @@
 import { Body, Controller, Header, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { AllowAnonymous } from '../auth/allow-anonymous.decorator.js';
 import { HttpErrorsInterceptor } from './http-errors.interceptor.js';
 import { SessionsService } from '../sessions.service.js';
 import { TokenBodyPipe } from './token-body.pipe.js';
@@ -13,6 +14,7 @@ export class AuthTokenRefreshController {
   @Post('auth-token/refresh')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
+  @AllowAnonymous()
   refresh(@Body(TokenBodyPipe) body: AccessTokenBody): Promise<{ token: string }> {
     return this.sessions.refreshAccessToken(body.token);
   }

@@ -1,4 +1,5 @@
 import { Body, Controller, Header, HttpCode, Inject, Post, Req, Res, UseInterceptors, UseGuards } from '@nestjs/common';
+import { AllowAnonymous } from '../auth/allow-anonymous.decorator.js';
 import { CookieLoginGuard } from '../auth/cookie-login.guard.js';
 import { HttpErrorsInterceptor } from './http-errors.interceptor.js';
 import { JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
@@ -21,6 +22,7 @@ export class AuthTokenController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @UseGuards(CookieLoginGuard)
+  @AllowAnonymous()
   async login(@Body(LoginBodyPipe) body: LoginCredentials, @Req() request: unknown, @Res({ passthrough: true }) response: unknown): Promise<object> {
     return answerSession(await this.sessions.login(body.username, body.password, request), request, response, this.options);
   }

@@ -1,4 +1,5 @@
 import { Controller, Header, HttpCode, Inject, Post, Req, Res, UseInterceptors, UseGuards } from '@nestjs/common';
+import { AllowAnonymous } from '../auth/allow-anonymous.decorator.js';
 import { AllowPermanentToken } from '../auth/allow-permanent-token.decorator.js';
 import { CurrentDevice } from '../auth/current-device.decorator.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
@@ -24,6 +25,7 @@ export class DeviceRefreshTokenController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @AllowPermanentToken()
+  @AllowAnonymous()
   @UseGuards(PermanentTokenGuard)
   async refresh(
     @CurrentUser() user: JwtDevicesUser,
