@@ -85,13 +85,13 @@ function checked(options: JwtDevicesStaticOptions | undefined): JwtDevicesStatic
 function build(
   imports: DynamicModule['imports'] & object,
   rawOptions: Provider | Provider[],
-  { routes, providers = [] }: JwtDevicesStaticOptions,
+  { routes, providers = [], isGlobal = true }: JwtDevicesStaticOptions,
   source: 'forRoot' | 'forRootAsync',
 ): DynamicModule {
   return {
     module: JwtDevicesModule,
-    // Global, so `@UseGuards(JwtDevicesAuthGuard)` resolves its dependencies in any module of the app.
-    global: true,
+    // Global by default, so `@UseGuards(JwtDevicesAuthGuard)` resolves its dependencies in any module of the app.
+    global: isGlobal,
     imports: [...imports, PassportModule, TypeOrmModule.forFeature(JWT_DEVICES_ENTITIES)],
     controllers: controllersFor(routes),
     providers: [

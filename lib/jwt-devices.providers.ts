@@ -6,6 +6,7 @@ import { PermanentTokenStrategy } from './auth/permanent-token.strategy.js';
 import { SystemClock } from './clock.js';
 import { deviceRepositoryProvider } from './store/device.repository.js';
 import { DeviceStore } from './store/device-store.js';
+import { DeviceTablesCheck } from './store/device-tables.check.js';
 import { DevicesService } from './devices.service.js';
 import { DefaultSessionEventsListener } from './events/event-emitter.listener.js';
 import { SessionEventsEmitter } from './events/session-events.emitter.js';
@@ -52,6 +53,7 @@ export const overridableProviders: Provider[] = [
 export const serviceProviders: Provider[] = [
   deviceRepositoryProvider,
   DeviceStore,
+  DeviceTablesCheck,
   TokensService,
   SessionEventsEmitter,
   DevicesService,

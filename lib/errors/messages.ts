@@ -22,3 +22,11 @@ export function entitiesMissingMessage(missing: string[]): string {
     '(Device and RetiredToken, from nestjs-jwt-devices) to its `entities`.'
   );
 }
+
+export function deviceTablesMissingMessage(missing: string[]): string {
+  return (
+    `JwtDevicesModule: the ${missing.join(' and ')} ${missing.length > 1 ? 'tables do' : 'table does'} not exist. ` +
+    "Run the module's migrations: add `...JWT_DEVICES_MIGRATIONS` (from nestjs-jwt-devices) to TypeORM's `migrations` " +
+    'with `migrationsRun: true`, or run them with the TypeORM CLI; in development only, `synchronize: true` creates them.'
+  );
+}

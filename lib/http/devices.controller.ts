@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Inject, NotFoundException, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, NotFoundException, Post, Req, UseInterceptors, UseGuards } from '@nestjs/common';
 import { CurrentDevice } from '../auth/current-device.decorator.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { JwtDevicesAuthGuard } from '../auth/jwt-devices-auth.guard.js';
@@ -11,11 +11,11 @@ import { clientAddress } from '../platform/client-address.js';
 import { DEVICE_NOT_FOUND_MESSAGE } from '../errors/messages.js';
 import { DeviceIdHeader, DeviceIdParam } from './device-id.decorators.js';
 import { type DeviceView, toDeviceView } from './device.view.js';
-import { JwtDevicesErrorsFilter } from '../errors/jwt-devices-errors.filter.js';
+import { HttpErrorsInterceptor } from './http-errors.interceptor.js';
 
 /** The caller's devices: list, log one out, log out all others. Parameter types emit `Object` or `Number`, which an app's global ValidationPipe passes through. */
 @Controller()
-@UseFilters(JwtDevicesErrorsFilter)
+@UseInterceptors(HttpErrorsInterceptor)
 @UseGuards(JwtDevicesAuthGuard)
 export class DevicesController {
   constructor(

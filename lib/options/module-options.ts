@@ -24,6 +24,11 @@ export interface JwtDevicesStaticOptions {
   routes?: JwtDevicesRoutesOptions | false;
   /** Replacements of the default handlers: `{ provide: JWT_PAYLOAD_HANDLER, useClass: ... }`. */
   providers?: Provider[];
+  /**
+   * Default `true`: the module's exports (guards' dependencies, services, handler tokens) reach every
+   * module of the app. `false`: only modules that import JwtDevicesModule can use them.
+   */
+  isGlobal?: boolean;
 }
 
 export interface JwtDevicesModuleOptions extends JwtDevicesStaticOptions {

@@ -9,7 +9,7 @@ import type { ValidatedJwtDevicesOptions } from './resolved-options.js';
 
 export const MAX_LEEWAY_SECONDS = 120;
 
-const STATIC_OPTIONS = new Set<string>(['routes', 'providers']);
+const STATIC_OPTIONS = new Set<string>(['routes', 'providers', 'isGlobal']);
 const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 const KNOWN_OPTIONS = new Set<string>([
@@ -17,7 +17,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'authHeaderPrefixes', 'authCookie', 'allowRefresh', 'refreshExpirationDelta', 'permanentTokenAuth',
   'permanentTokenExpirationDelta', 'permanentTokenExpirationAccuracy', 'permanentTokenMaxAge',
   'rotatePermanentTokens', 'rotationGracePeriod', 'deviceCacheTtl', 'maxDevicesPerUser', 'usernameField',
-  'userIdType', 'headerRules', 'userService', 'routes', 'providers',
+  'userIdType', 'headerRules', 'userService', 'routes', 'providers', 'isGlobal',
 ]);
 
 
@@ -32,7 +32,7 @@ export function resolveOptions(
   for (const key of Object.keys(user)) {
     if (!KNOWN_OPTIONS.has(key)) problems.push(`${key}: unknown option`);
     else if (STATIC_OPTIONS.has(key) && source === 'forRootAsync' && user[key] !== undefined) {
-      problems.push(`${key}: shapes the module's routes and providers, so give it to forRootAsync() itself, not from its factory`);
+      problems.push(`${key}: shapes the module's routes, providers or scope, so give it to forRootAsync() itself, not from its factory`);
     }
   }
   const o = { ...new JwtDevicesDefaults(), ...stripUndefined(user) } as Record<string, unknown>;

@@ -4,7 +4,7 @@ import type { JwtDevicesRoutesOptions, JwtDevicesStaticOptions } from './module-
 export function checkStaticOptions(options: JwtDevicesStaticOptions | undefined): string[] {
   if (typeof options !== 'object' || options === null) return ['options: an object is required'];
   const problems: string[] = [];
-  const { routes, providers } = options;
+  const { routes, providers, isGlobal } = options;
   if (routes !== undefined && routes !== false) {
     const prefix = (routes as JwtDevicesRoutesOptions | null)?.prefix;
     if (typeof routes !== 'object' || routes === null || (prefix !== undefined && typeof prefix !== 'string')) {
@@ -12,5 +12,6 @@ export function checkStaticOptions(options: JwtDevicesStaticOptions | undefined)
     }
   }
   if (providers !== undefined && !Array.isArray(providers)) problems.push('providers: must be an array of providers');
+  if (isGlobal !== undefined && typeof isGlobal !== 'boolean') problems.push('isGlobal: must be true or false');
   return problems;
 }

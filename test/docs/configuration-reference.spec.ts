@@ -18,7 +18,7 @@ const OPTIONS: { [K in keyof Required<JwtDevicesModuleOptions>]: true } = {
   permanentTokenAuth: true, permanentTokenExpirationDelta: true, permanentTokenExpirationAccuracy: true,
   permanentTokenMaxAge: true, rotatePermanentTokens: true, rotationGracePeriod: true, deviceCacheTtl: true,
   maxDevicesPerUser: true, usernameField: true, userIdType: true, headerRules: true, userService: true, routes: true,
-  providers: true,
+  providers: true, isGlobal: true,
 };
 
 describe('docs/configuration.md against the code', () => {
