@@ -10,7 +10,7 @@ import { JWT_DEVICES_CLOCK } from './jwt-devices.constants.js';
 import type { JwtDevicesUser } from './jwt-devices-user.js';
 import { JWT_DEVICES_OPTIONS } from './jwt-devices.internal-constants.js';
 import type { ResolvedJwtDevicesOptions } from './options/resolved-options.js';
-import { DeviceStore } from './store/device-store.js';
+import { DeviceStore, type DeviceUsage } from './store/device-store.js';
 
 export interface CreatedDevice {
   device: Device;
@@ -38,8 +38,6 @@ export interface PurgeOptions {
 }
 
 const DEFAULT_PURGE_BATCH = 1000;
-
-type DeviceUsage = Pick<Device, 'id' | 'userId' | 'name' | 'lastRequestDatetime'>;
 
 /** A device's life: create, refresh and rotate, expire, revoke, purge. The rules only; DeviceStore reads and writes. */
 @Injectable()

@@ -5,8 +5,6 @@ import { documentRoutes } from './openapi-routes.js';
 
 const SWAGGER_PACKAGE = '@nestjs/swagger';
 
-export { loadOptionalPackage };
-
 // Synchronous, so the routes are described before any app can build its document, and without a
 // top-level await, which would stop CommonJS apps from require()-ing this package.
 const swagger = loadOptionalPackage(SWAGGER_PACKAGE, () => createRequire(import.meta.url)(SWAGGER_PACKAGE) as typeof Swagger);

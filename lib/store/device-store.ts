@@ -14,6 +14,9 @@ const MAX_DEVICE_ID = 2 ** 31 - 1;
 /** A device row's fields but its id, which the database gives. */
 export type NewDevice = Omit<Device, 'id'>;
 
+/** What the per-user rules need of a device: its id, owner, name and last use. */
+export type DeviceUsage = Pick<Device, 'id' | 'userId' | 'name' | 'lastRequestDatetime'>;
+
 /**
  * Every read and write of the device tables, and the process's cache of live devices. A database
  * fault becomes one JwtDevicesUnavailableError (logged by its kind only), so no SQL leaks.
@@ -68,7 +71,7 @@ export class DeviceStore {
    * Id, owner and last use of the devices the database matches to `userId`. On MySQL/MariaDB the column's
    * collation may match more than the exact id, so callers check the owner themselves.
    */
-  usageOfUser(userId: string): Promise<Array<Pick<Device, 'id' | 'userId' | 'name' | 'lastRequestDatetime'>>> {
+  usageOfUser(userId: string): Promise<DeviceUsage[]> {
     return this.db(() => this.devices.find({ select: { id: true, userId: true, name: true, lastRequestDatetime: true }, where: { userId } }));
   }
 

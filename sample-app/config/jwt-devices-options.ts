@@ -21,8 +21,8 @@ export function jwtDevicesOptions(config: AppConfig): JwtDevicesEnvOptions {
 /** The built-in routes: mounted under JWT_DEVICES_ROUTES_PREFIX, or not at all with JWT_DEVICES_ROUTES=false. */
 export function jwtDevicesRoutes(env: SampleAppEnv): JwtDevicesRoutesOptions | false {
   if (!env.JWT_DEVICES_ROUTES) return false;
-  const prefix = env.JWT_DEVICES_ROUTES_PREFIX?.replace(/^\/+|\/+$/g, '');
-  return prefix ? { prefix } : {};
+  // Slashes around it are the module's to trim, as they are the throttler's.
+  return env.JWT_DEVICES_ROUTES_PREFIX ? { prefix: env.JWT_DEVICES_ROUTES_PREFIX } : {};
 }
 
 function warnAboutDevelopmentSecret(): void {

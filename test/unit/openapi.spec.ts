@@ -9,7 +9,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { loadOptionalPackage } from '../../lib/http/openapi.js';
+import { loadOptionalPackage } from '../../lib/platform/optional-package.js';
 import { JwtDevicesModule, type JwtDevicesUserService } from '../../lib/index.js';
 
 const requireHere = createRequire(import.meta.url);
