@@ -1,6 +1,7 @@
 /**
  * A small Nest app that uses the package the way a user does, as `import … from 'nestjs-jwt-devices'`:
- * TypeORM on in-memory SQLite, users in memory, one route behind JwtDevicesAuthGuard.
+ * TypeORM on in-memory SQLite with an entity of its own, users in memory, and the global set-up the
+ * NestJS docs recommend: JwtDevicesAuthGuard as APP_GUARD and a strict ValidationPipe.
  * Its files are written into a temporary directory outside the repository, keyed by relative path.
  */
 export const CONSUMER_APP_USER = { username: 'alice', password: 'alice-password-1' };
@@ -44,36 +45,56 @@ export class InMemoryUsers implements JwtDevicesUserService<AppUser> {
 }
 `;
 
-const appModule = `import { Controller, Get, Module, UseGuards } from '@nestjs/common';
+const appModule = `import { Controller, Get, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CurrentDevice, CurrentUser, JwtDevicesAuthGuard, JwtDevicesModule, type Device } from 'nestjs-jwt-devices';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { AllowAnonymous, CurrentDevice, CurrentUser, JwtDevicesAuthGuard, JwtDevicesModule, type Device } from 'nestjs-jwt-devices';
 import { InMemoryUsers, type AppUser } from './users.js';
 
-@Controller('me')
-class MeController {
-  @Get()
-  @UseGuards(JwtDevicesAuthGuard)
+@Entity()
+export class Note {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'varchar', length: 200 })
+  text!: string;
+}
+
+@Controller()
+class AppController {
+  @Get('me')
   me(@CurrentUser() user: AppUser, @CurrentDevice() device: Device | null): { username: string; device_id: number | null } {
     return { username: user.username, device_id: device?.id ?? null };
+  }
+
+  @Get('health')
+  @AllowAnonymous()
+  health(): { ok: true } {
+    return { ok: true };
   }
 }
 
 @Module({
   imports: [
     TypeOrmModule.forRoot({ type: 'better-sqlite3', database: ':memory:', autoLoadEntities: true, synchronize: true }),
+    TypeOrmModule.forFeature([Note]),
     JwtDevicesModule.forRoot({ secret: 'consumer-app-secret-of-at-least-32-bytes', userService: new InMemoryUsers() }),
   ],
-  controllers: [MeController],
+  controllers: [AppController],
+  providers: [{ provide: APP_GUARD, useClass: JwtDevicesAuthGuard }],
 })
 export class AppModule {}
 `;
 
 const main = `import 'reflect-metadata';
+import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
 
 const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'] });
+app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, forbidUnknownValues: true }));
 await app.listen(0, '127.0.0.1');
 const { port } = app.getHttpServer().address() as AddressInfo;
 console.log(\`listening on http://127.0.0.1:\${port}\`);
@@ -87,4 +108,4 @@ export const CONSUMER_APP_FILES: Record<string, string> = {
 };
 
 /** What the app needs besides the package and its required peers. */
-export const CONSUMER_APP_EXTRA_PACKAGES = ['@nestjs/platform-express', 'better-sqlite3', '@types/node'];
+export const CONSUMER_APP_EXTRA_PACKAGES = ['@nestjs/platform-express', 'better-sqlite3', 'class-transformer', '@types/node'];

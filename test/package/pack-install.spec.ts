@@ -156,7 +156,7 @@ describe('the packed package, installed into a fresh app outside the repository'
     compiled = true;
   });
 
-  it('boots the app, logs in over HTTP and passes the guarded route with the access token', { timeout: 30_000 }, async () => {
+  it('boots the app (global guard, strict ValidationPipe, an entity of its own), logs in and passes the guarded route with the access token', { timeout: 30_000 }, async () => {
     assert.ok(compiled, 'not compiled: the build failed above');
     const child = spawn(process.execPath, ['dist/main.js'], { cwd: join(work, 'app'), env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     app = child;
@@ -164,6 +164,8 @@ describe('the packed package, installed into a fresh app outside the repository'
 
     const refused = await request(url, { method: 'GET', path: '/me' });
     assert.equal(refused.status, 401, refused.text);
+    const health = await request(url, { method: 'GET', path: '/health' });
+    assert.equal(health.status, 200, health.text);
 
     const login = await request<{ token: string; permanent_token: string; device_id: number }>(url, {
       method: 'POST',
@@ -177,6 +179,21 @@ describe('the packed package, installed into a fresh app outside the repository'
     const me = await request(url, { method: 'GET', path: '/me', headers: { Authorization: `Bearer ${login.json!.token}` } });
     assert.equal(me.status, 200, me.text);
     assert.deepEqual(me.json, { username: CONSUMER_APP_USER.username, device_id: login.json!.device_id });
+
+    // The module's routes under the app's global pipe and guard: extra fields ignored, deep JSON a 400, `:id` read as sent.
+    const auth = { Authorization: `Bearer ${login.json!.token}` };
+    const second = await request<{ device_id: number }>(url, { method: 'POST', path: '/auth-token', body: { ...CONSUMER_APP_USER, remember: true } });
+    assert.equal(second.status, 200, second.text);
+    const deep = await request(url, { method: 'POST', path: '/auth-token/verify', body: '['.repeat(20_000) + ']'.repeat(20_000), contentType: 'application/json' });
+    assert.equal(deep.status, 400, deep.text.slice(0, 200));
+    const padded = await request(url, { method: 'DELETE', path: `/devices/0${second.json!.device_id}`, headers: auth });
+    assert.equal(padded.status, 404, padded.text);
+    const removed = await request(url, { method: 'DELETE', path: `/devices/${second.json!.device_id}`, headers: auth });
+    assert.equal(removed.status, 204, removed.text);
+    const listed = await request<Array<{ id: number }>>(url, { method: 'GET', path: '/devices', headers: auth });
+    assert.deepEqual(listed.json!.map(({ id }) => id), [login.json!.device_id]);
+    const refresh = await request(url, { method: 'POST', path: '/device-refresh-token', headers: { 'Permanent-Token': login.json!.permanent_token } });
+    assert.equal(refresh.status, 200, refresh.text);
   });
 
   it('loads with require() too, as CommonJS Nest apps do (Node >= 20.19 requires ES modules)', { timeout: 30_000 }, async () => {
