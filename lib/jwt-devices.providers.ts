@@ -4,6 +4,7 @@ import { AccessTokenAuthenticator } from './access-token.authenticator.js';
 import { JwtDevicesStrategy } from './auth/jwt-devices.strategy.js';
 import { PermanentTokenStrategy } from './auth/permanent-token.strategy.js';
 import { SystemClock } from './clock.js';
+import { accessTokenJwtService } from './crypto/access-token-jwt.js';
 import { deviceRepositoryProvider } from './store/device.repository.js';
 import { DeviceStore } from './store/device-store.js';
 import { DeviceTablesCheck } from './store/device-tables.check.js';
@@ -25,6 +26,7 @@ import {
   SESSION_EVENTS_LISTENER,
 } from './jwt-devices.constants.js';
 import {
+  JWT_DEVICES_JWT_SERVICE,
   JWT_DEVICES_OPTIONS,
   JWT_DEVICES_RAW_OPTIONS,
   JWT_DEVICES_SIGNING_KEYS,
@@ -64,7 +66,7 @@ export const serviceProviders: Provider[] = [
   PermanentTokenStrategy,
 ];
 
-/** The options, validated once; then split, so the signing keys reach TokensService and nothing else. */
+/** The options, validated once; then split, so the signing keys reach the module's JwtService and the jwt-devices strategy only. */
 export function resolvedOptionsProviders(source: 'forRoot' | 'forRootAsync'): Provider[] {
   return [
     {
@@ -87,6 +89,12 @@ export function resolvedOptionsProviders(source: 'forRoot' | 'forRootAsync'): Pr
       provide: JWT_DEVICES_SIGNING_KEYS,
       useFactory: ({ signingKey, verificationKey }: ValidatedJwtDevicesOptions): SigningKeys => ({ signingKey, verificationKey }),
       inject: [JWT_DEVICES_VALIDATED_OPTIONS],
+    },
+    {
+      // A JwtService of the module's own under an internal token: an app's JwtService, if it has one, stays its own.
+      provide: JWT_DEVICES_JWT_SERVICE,
+      useFactory: (options: ResolvedJwtDevicesOptions, keys: SigningKeys) => accessTokenJwtService(options, keys),
+      inject: [JWT_DEVICES_OPTIONS, JWT_DEVICES_SIGNING_KEYS],
     },
   ];
 }

@@ -1,14 +1,16 @@
 import type { InjectionToken, ModuleMetadata, OptionalFactoryDependency, Provider, Type } from '@nestjs/common';
+import type { JwtModuleOptions } from '@nestjs/jwt';
 import type { JwtDevicesUserService } from '../jwt-devices-user.js';
 
 /** Seconds as a number, or a string such as `'90s'`, `'30m'`, `'12h'`, `'7d'`. */
 export type Duration = number | string;
 
+/** What @nestjs/jwt (jsonwebtoken 9) signs and verifies; it has no EdDSA. */
 export const JWT_ALGORITHMS = [
   'HS256', 'HS384', 'HS512',
   'RS256', 'RS384', 'RS512',
+  'PS256', 'PS384', 'PS512',
   'ES256', 'ES384', 'ES512',
-  'EdDSA',
 ] as const;
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
@@ -35,6 +37,11 @@ export interface JwtDevicesModuleOptions extends JwtDevicesStaticOptions {
   secret?: string | Buffer;
   privateKey?: string | Buffer;
   publicKey?: string | Buffer;
+  /**
+   * The app's own `JwtModule` configuration, in place of `secret`/`privateKey`/`publicKey`,
+   * `algorithm`, `accessTokenTtl`, `leeway`, `issuer` and `audience`.
+   */
+  jwtModuleOptions?: JwtModuleOptions;
   algorithm?: JwtAlgorithm;
   accessTokenTtl?: Duration;
   leeway?: Duration;

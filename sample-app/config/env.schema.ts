@@ -61,14 +61,21 @@ const databaseUrl = text.superRefine((url, context) => {
 });
 
 /** The module options the environment can set: all but the app's user service. */
-export type JwtDevicesEnvOptions = Omit<JwtDevicesRuntimeOptions, 'userService'>;
+// Objects, not variables: jwtModuleOptions holds the key, algorithm, lifetime, issuer and audience, which have variables of their own.
+export type JwtDevicesEnvOptions = Omit<JwtDevicesRuntimeOptions, 'userService' | 'jwtModuleOptions'>;
 
 /** The type of each module option's variable; the module itself checks the values (ranges, key strength, combinations). */
 export const JWT_DEVICES_OPTIONS = {
   secret,
   privateKey: pem,
   publicKey: pem,
-  algorithm: oneOf(JWT_ALGORITHMS),
+  algorithm: text
+    // EdDSA gets its reason: the sample app accepted it before @nestjs/jwt signed the tokens.
+    .refine((value) => value !== 'EdDSA', {
+      abort: true,
+      message: 'EdDSA is not supported: access tokens are signed by @nestjs/jwt (jsonwebtoken), which has no EdDSA; use ES256 with a P-256 key pair',
+    })
+    .pipe(oneOf(JWT_ALGORITHMS)),
   accessTokenTtl: duration,
   leeway: duration,
   issuer: text,

@@ -10,7 +10,7 @@ export function jwtDevicesOptions(config: AppConfig): JwtDevicesEnvOptions {
   const options: JwtDevicesEnvOptions = Object.fromEntries(
     (Object.keys(JWT_DEVICES_OPTIONS) as JwtDevicesOption[]).map((option) => [option, config.get(jwtDevicesVariable(option), { infer: true })]),
   );
-  // JWT_SECRET and the development default are for HMAC only: the module refuses a secret next to RS/ES/EdDSA keys.
+  // JWT_SECRET and the development default are for HMAC only: the module refuses a secret next to RS/PS/ES keys.
   const hmac = options.privateKey === undefined && options.publicKey === undefined && (options.algorithm ?? 'HS256').startsWith('HS');
   if (!hmac || options.secret !== undefined) return options;
   const secret = config.get('JWT_SECRET', { infer: true });
