@@ -26,11 +26,13 @@ import {
 } from './jwt-devices.constants.js';
 import {
   JWT_DEVICES_OPTIONS,
+  JWT_DEVICES_PERMANENT_TOKEN_KEYS,
   JWT_DEVICES_RAW_OPTIONS,
   JWT_DEVICES_SIGNING_KEYS,
   JWT_DEVICES_VALIDATED_OPTIONS,
 } from './jwt-devices.internal-constants.js';
 import type { SigningKeys } from './options/key-policy.js';
+import type { PermanentTokenKeys } from './options/permanent-token-keys.js';
 import { resolveOptions } from './options/resolve-options.js';
 import { type JwtDevicesModuleOptions } from './options/module-options.js';
 import type { ResolvedJwtDevicesOptions, ValidatedJwtDevicesOptions } from './options/resolved-options.js';
@@ -64,7 +66,7 @@ export const serviceProviders: Provider[] = [
   PermanentTokenStrategy,
 ];
 
-/** The options, validated once; then split, so the signing keys reach TokensService and nothing else. */
+/** The options, validated once; then split, so the signing keys reach TokensService and the permanent-token keys DevicesService, and nothing else. */
 export function resolvedOptionsProviders(source: 'forRoot' | 'forRootAsync'): Provider[] {
   return [
     {
@@ -79,13 +81,22 @@ export function resolvedOptionsProviders(source: 'forRoot' | 'forRootAsync'): Pr
     },
     {
       provide: JWT_DEVICES_OPTIONS,
-      useFactory: ({ signingKey: _signingKey, verificationKey: _verificationKey, ...options }: ValidatedJwtDevicesOptions): ResolvedJwtDevicesOptions =>
-        options,
+      useFactory: ({
+        signingKey: _signingKey,
+        verificationKey: _verificationKey,
+        permanentTokenKeys: _permanentTokenKeys,
+        ...options
+      }: ValidatedJwtDevicesOptions): ResolvedJwtDevicesOptions => options,
       inject: [JWT_DEVICES_VALIDATED_OPTIONS],
     },
     {
       provide: JWT_DEVICES_SIGNING_KEYS,
       useFactory: ({ signingKey, verificationKey }: ValidatedJwtDevicesOptions): SigningKeys => ({ signingKey, verificationKey }),
+      inject: [JWT_DEVICES_VALIDATED_OPTIONS],
+    },
+    {
+      provide: JWT_DEVICES_PERMANENT_TOKEN_KEYS,
+      useFactory: ({ permanentTokenKeys }: ValidatedJwtDevicesOptions): PermanentTokenKeys => permanentTokenKeys,
       inject: [JWT_DEVICES_VALIDATED_OPTIONS],
     },
   ];

@@ -35,6 +35,12 @@ export interface JwtDevicesModuleOptions extends JwtDevicesStaticOptions {
   secret?: string | Buffer;
   privateKey?: string | Buffer;
   publicKey?: string | Buffer;
+  /**
+   * Keys of the permanent tokens' MAC, each at least 32 bytes: the first signs, every one verifies.
+   * Default: derived from `secret` (or `privateKey`). To rotate, put the new key first and keep the
+   * old one until the tokens it signed have expired.
+   */
+  permanentTokenSecrets?: Array<string | Buffer>;
   algorithm?: JwtAlgorithm;
   accessTokenTtl?: Duration;
   leeway?: Duration;
