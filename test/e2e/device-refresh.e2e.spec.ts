@@ -341,12 +341,13 @@ forEachServer((database) => {
       assert.equal((await refresh(app, login.permanent_token)).status, 200, 'the device still refreshes');
     });
 
-    it('stores rotated-away tokens only as SHA-256 hashes', async () => {
+    it('stores only the SHA-256 hash of the current token, and keeps nothing of rotated-away ones', async () => {
       const login = await app.login('bob');
       const rotated = await refresh(app, login.permanent_token);
       assert.equal(rotated.status, 200);
-      const retired = await app.dataSource.getRepository(RetiredToken).findBy({ deviceId: login.device_id });
-      assert.deepEqual(retired.map(({ tokenHash }) => tokenHash), [sha256Hex(login.permanent_token)]);
+      const [device] = (await app.devices()).filter(({ id }) => id === login.device_id);
+      assert.deepEqual([device.tokenHash, device.generation, device.legacyTokenHash], [sha256Hex(rotated.json!.permanent_token!), 1, null]);
+      assert.deepEqual(await app.dataSource.getRepository(RetiredToken).findBy({ deviceId: login.device_id }), []);
     });
 
     it('revokes nothing for a token that was never issued: 400 and every row intact', async () => {

@@ -122,8 +122,8 @@ forEachDatabase((database) => {
       const devices = started.dataSource.getRepository(Device);
       const at = started.clock.now().getTime();
       const row = { userId: '1', tokenHash: null, generation: 0, legacyTokenHash: collidedHash, rotatedAt: null, name: 'drf', details: '', created: at, lastRequestDatetime: at };
-      await devices.insert(row);
-      await assert.rejects(devices.insert(row));
+      await devices.insert({ ...row });
+      await assert.rejects(devices.insert({ ...row }));
       const collided = await refresh(imported);
       assert.equal(collided.status, 200, collided.text);
 
@@ -163,7 +163,8 @@ forEachDatabase((database) => {
     });
 
     it("logged the unique violation of the imported legacy hash, with that hash redacted in the driver's error too", () => {
-      const failed = capture.queries.filter((line) => /^query-error .*INSERT INTO \S*jwt_devices_device/s.test(line));
+      // The logins after the table is dropped fail on it too, with no such table.
+      const failed = capture.queries.filter((line) => /^query-error .*INSERT INTO \S*jwt_devices_device/s.test(line) && !/no such table|does(n't| not) exist/i.test(line));
       assert.equal(failed.length, 1, capture.queries.filter((line) => line.startsWith('query-error ')).join('\n'));
       assert.match(failed[0], /duplicate|unique/i, 'the error says what failed');
       if (database.name === 'mariadb') assert.match(failed[0], /Duplicate entry '\[redacted\]'/, 'MariaDB quotes the key in its message');
