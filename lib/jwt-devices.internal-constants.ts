@@ -4,6 +4,8 @@ export const JWT_DEVICES_RAW_OPTIONS = Symbol('JWT_DEVICES_RAW_OPTIONS');
 export const JWT_DEVICES_VALIDATED_OPTIONS = Symbol('JWT_DEVICES_VALIDATED_OPTIONS');
 /** The signing and verification keys: the module's JwtService and passport-jwt (the jwt-devices strategy) read them, nothing else. */
 export const JWT_DEVICES_SIGNING_KEYS = Symbol('JWT_DEVICES_SIGNING_KEYS');
+/** The permanent-token MAC keys, injected into DevicesService only. */
+export const JWT_DEVICES_PERMANENT_TOKEN_KEYS = Symbol('JWT_DEVICES_PERMANENT_TOKEN_KEYS');
 export const DEVICE_REPOSITORY = Symbol('JWT_DEVICES_DEVICE_REPOSITORY');
 export const ALLOW_PERMANENT_TOKEN = 'jwt-devices:allow-permanent-token';
 export const ALLOW_ANONYMOUS = 'jwt-devices:allow-anonymous';

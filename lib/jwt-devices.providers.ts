@@ -28,11 +28,13 @@ import {
 import {
   JWT_DEVICES_JWT_SERVICE,
   JWT_DEVICES_OPTIONS,
+  JWT_DEVICES_PERMANENT_TOKEN_KEYS,
   JWT_DEVICES_RAW_OPTIONS,
   JWT_DEVICES_SIGNING_KEYS,
   JWT_DEVICES_VALIDATED_OPTIONS,
 } from './jwt-devices.internal-constants.js';
 import type { SigningKeys } from './options/key-policy.js';
+import type { PermanentTokenKeys } from './options/permanent-token-keys.js';
 import { resolveOptions } from './options/resolve-options.js';
 import { type JwtDevicesModuleOptions } from './options/module-options.js';
 import type { ResolvedJwtDevicesOptions, ValidatedJwtDevicesOptions } from './options/resolved-options.js';
@@ -66,7 +68,7 @@ export const serviceProviders: Provider[] = [
   PermanentTokenStrategy,
 ];
 
-/** The options, validated once; then split, so the signing keys reach the module's JwtService and the jwt-devices strategy only. */
+/** The options, validated once; then split, so the signing keys reach the module's JwtService and the jwt-devices strategy only, and the permanent-token keys DevicesService only. */
 export function resolvedOptionsProviders(source: 'forRoot' | 'forRootAsync'): Provider[] {
   return [
     {
@@ -81,8 +83,12 @@ export function resolvedOptionsProviders(source: 'forRoot' | 'forRootAsync'): Pr
     },
     {
       provide: JWT_DEVICES_OPTIONS,
-      useFactory: ({ signingKey: _signingKey, verificationKey: _verificationKey, ...options }: ValidatedJwtDevicesOptions): ResolvedJwtDevicesOptions =>
-        options,
+      useFactory: ({
+        signingKey: _signingKey,
+        verificationKey: _verificationKey,
+        permanentTokenKeys: _permanentTokenKeys,
+        ...options
+      }: ValidatedJwtDevicesOptions): ResolvedJwtDevicesOptions => options,
       inject: [JWT_DEVICES_VALIDATED_OPTIONS],
     },
     {
@@ -95,6 +101,11 @@ export function resolvedOptionsProviders(source: 'forRoot' | 'forRootAsync'): Pr
       provide: JWT_DEVICES_JWT_SERVICE,
       useFactory: (options: ResolvedJwtDevicesOptions, keys: SigningKeys) => accessTokenJwtService(options, keys),
       inject: [JWT_DEVICES_OPTIONS, JWT_DEVICES_SIGNING_KEYS],
+    },
+    {
+      provide: JWT_DEVICES_PERMANENT_TOKEN_KEYS,
+      useFactory: ({ permanentTokenKeys }: ValidatedJwtDevicesOptions): PermanentTokenKeys => permanentTokenKeys,
+      inject: [JWT_DEVICES_VALIDATED_OPTIONS],
     },
   ];
 }

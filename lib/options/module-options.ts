@@ -42,6 +42,12 @@ export interface JwtDevicesModuleOptions extends JwtDevicesStaticOptions {
    * `algorithm`, `accessTokenTtl`, `leeway`, `issuer` and `audience`.
    */
   jwtModuleOptions?: JwtModuleOptions;
+  /**
+   * Keys of the permanent tokens' MAC, each at least 32 bytes: the first signs, every one verifies.
+   * Default: derived from `secret` (or `privateKey`). To rotate, put the new key first and keep the
+   * old one until the tokens it signed have expired.
+   */
+  permanentTokenSecrets?: Array<string | Buffer>;
   algorithm?: JwtAlgorithm;
   accessTokenTtl?: Duration;
   leeway?: Duration;

@@ -5,6 +5,7 @@ import { JwtDevicesDefaults } from './defaults.js';
 import { describe, parseDuration } from './duration.js';
 import { fromJwtModuleOptions, nameSources } from './jwt-module-options.js';
 import { resolveKeys } from './key-policy.js';
+import { resolvePermanentTokenKeys } from './permanent-token-keys.js';
 import { JWT_ALGORITHMS, type JwtAlgorithm, type JwtDevicesModuleOptions } from './module-options.js';
 import type { ValidatedJwtDevicesOptions } from './resolved-options.js';
 
@@ -18,7 +19,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'authHeaderPrefixes', 'authCookie', 'allowRefresh', 'refreshExpirationDelta', 'permanentTokenAuth',
   'permanentTokenExpirationDelta', 'permanentTokenExpirationAccuracy', 'permanentTokenMaxAge',
   'rotatePermanentTokens', 'rotationGracePeriod', 'deviceCacheTtl', 'maxDevicesPerUser', 'usernameField',
-  'userIdType', 'headerRules', 'userService', 'routes', 'providers', 'isGlobal',
+  'userIdType', 'headerRules', 'userService', 'routes', 'providers', 'isGlobal', 'permanentTokenSecrets',
 ]);
 
 
@@ -73,6 +74,7 @@ export function resolveOptions(
     problems.push(`algorithm: must be one of ${JWT_ALGORITHMS.join(', ')} (got ${describe(algorithm)})`);
   }
   const keys = JWT_ALGORITHMS.includes(algorithm) ? resolveKeys(o, algorithm, problems) : undefined;
+  const permanentTokenKeys = resolvePermanentTokenKeys(o.permanentTokenSecrets, keys?.signingKey, problems);
 
   const accessTokenTtl = duration('accessTokenTtl', { positive: true });
   const leeway = duration('leeway');
@@ -127,11 +129,12 @@ export function resolveOptions(
   ) {
     problems.push('userService: required, an object with validateCredentials(username, password) and findById(id)');
   }
-  if (problems.length > 0 || !keys) throw new JwtDevicesConfigError(nameSources(problems, fromJwtModule.sources));
+  if (problems.length > 0 || !keys || !permanentTokenKeys) throw new JwtDevicesConfigError(nameSources(problems, fromJwtModule.sources));
   return {
     algorithm,
     signingKey: keys.signingKey,
     verificationKey: keys.verificationKey,
+    permanentTokenKeys,
     accessTokenTtl: accessTokenTtl!,
     leeway: leeway!,
     issuer,

@@ -47,6 +47,8 @@ const duration = parsed("must be seconds or a duration such as '90s', '30m', '12
   const seconds = parseDuration(value);
   return typeof seconds === 'number' ? seconds : undefined;
 });
+/** Comma-separated secrets (base64 or hex text has no commas); never quoted in an error. */
+const secretList = secret.transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item.length > 0));
 const list = parsed('must be a comma-separated list such as Bearer,JWT', (value) => {
   const items = value.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
   return items.length > 0 ? items : undefined;
@@ -69,6 +71,7 @@ export const JWT_DEVICES_OPTIONS = {
   secret,
   privateKey: pem,
   publicKey: pem,
+  permanentTokenSecrets: secretList,
   algorithm: text
     // EdDSA gets its reason: the sample app accepted it before @nestjs/jwt signed the tokens.
     .refine((value) => value !== 'EdDSA', {
