@@ -83,9 +83,13 @@ export class PermanentTokenCodec {
   }
 }
 
-/** Whether `token` has the shape of a version 2 token (checked by `read`); anything else is looked up as a legacy token. */
+/**
+ * Whether `token` has the shape of a version 2 token (checked by `read`): its length and its version
+ * byte. Anything else is looked up as a legacy token, so an imported token that merely has this
+ * length still works (the first two characters carry the version byte).
+ */
 export function isVersionedTokenShape(token: string): boolean {
-  return token.length === VERSIONED_TOKEN_LENGTH;
+  return token.length === VERSIONED_TOKEN_LENGTH && Buffer.from(token.slice(0, 2), 'base64url')[0] === VERSION;
 }
 
 /** SHA-256 (hex) of a token, as the device table stores it. */

@@ -360,6 +360,27 @@ forEachServer((database) => {
       assert.equal((await arena().refresh(first.json!.permanent_token!)).status, 200, 'the token the restored row holds still works');
     });
 
+    for (const versionByte of [0, 1, 3, 0xff]) {
+      it(`looks a token of the version 2 length with version byte ${versionByte} up by its hash, as an imported one: it refreshes and rotates to version 2`, async () => {
+        const login = await arena().login('alice');
+        const [own] = (await arena().snapshot()).devices.filter(({ id }) => id === login.device_id);
+        const record = randomBytes(Buffer.from(login.permanent_token, 'base64url').length);
+        record[0] = versionByte;
+        const imported = record.toString('base64url');
+        assert.equal(imported.length, login.permanent_token.length, 'the same length as a version 2 token');
+        const now = arena().app.clock.now().getTime();
+        const devices = arena().app.dataSource.getRepository(Device);
+        const { id } = await devices.save(
+          devices.create({ userId: own.userId as string, tokenHash: null, generation: 0, legacyTokenHash: sha256Hex(imported), rotatedAt: null, name: 'imported', details: '', created: now, lastRequestDatetime: now }),
+        );
+        const refreshed = await arena().refresh(imported);
+        assert.equal(refreshed.status, 200, refreshed.text);
+        const row = await devices.findOneByOrFail({ id });
+        assert.deepEqual([row.generation, row.tokenHash, row.legacyTokenHash], [1, sha256Hex(refreshed.json!.permanent_token!), sha256Hex(imported)]);
+        assert.equal((await arena().refresh(refreshed.json!.permanent_token!)).status, 200, 'the version 2 token it was rotated to refreshes');
+      });
+    }
+
     it(`lets exactly one of ${PARALLEL} parallel refreshes of one token rotate it; the others get the clean 400 and the store holds one new hash`, async () => {
       const login = await arena().login('bob');
       const before = await arena().snapshot();
