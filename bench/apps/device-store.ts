@@ -7,10 +7,10 @@ import { createTemporaryDatabase, postgresServerUrl } from '../seed/postgres-dat
 import { seedPostgres } from '../seed/postgres-seeder.js';
 import { seedSqlite } from '../seed/sqlite-seeder.js';
 
-/** A fresh database for one sample-app process: its DATABASE_URL, and how to seed its Device table. */
+/** A fresh database for one sample-app process: its DATABASE_URL, and how to seed its Device table (returning the chains' tokens). */
 export interface DeviceStore {
   url: string;
-  seed(seed: DeviceSeed): Promise<void>;
+  seed(seed: DeviceSeed): Promise<string[]>;
 }
 
 export async function openDeviceStore(database: DatabaseKind, name: string, cleanup: CleanupStack): Promise<DeviceStore> {

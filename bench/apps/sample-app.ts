@@ -5,7 +5,7 @@ import { login, requestJson } from '../http-setup.js';
 import { RefreshChains } from '../load/refresh-chains.js';
 import { PARENT_WATCH, SAMPLE_APP_MAIN } from '../paths.js';
 import { scenarioId, type Scenario } from '../scenario.js';
-import { newChainTokens } from '../seed/device-seed.js';
+import { chainTokenIssuer } from '../seed/device-seed.js';
 import { openDeviceStore } from './device-store.js';
 import { launch, type LaunchContext } from './launch.js';
 
@@ -30,9 +30,10 @@ export const sampleAppId = (database: DatabaseKind, devices: number): string => 
 export async function startSampleApp(context: LaunchContext, plan: SampleAppPlan): Promise<Scenario[]> {
   const appId = sampleAppId(plan.database, plan.devices);
   const store = await openDeviceStore(plan.database, appId, context.cleanup);
+  const secret = randomBytes(32).toString('base64url');
   const { server, url: origin } = await launch(context, appId, ['--import', pathToFileURL(PARENT_WATCH).href, SAMPLE_APP_MAIN], {
     DATABASE_URL: store.url,
-    JWT_SECRET: randomBytes(32).toString('base64url'),
+    JWT_SECRET: secret,
     THROTTLE_LIMIT: '0',
     PURGE_INTERVAL: '0',
     JWT_DEVICES_DEVICE_CACHE_TTL: '0',
@@ -41,9 +42,14 @@ export async function startSampleApp(context: LaunchContext, plan: SampleAppPlan
   });
   const { id } = await requestJson<{ id: number }>(origin, 'POST', '/users', USER);
   const { token } = await login(origin, USER.username, USER.password);
-  const chains = newChainTokens(plan.refreshChains);
   const started = Date.now();
-  await store.seed({ fillerRows: plan.devices, chainUserId: String(id), chainTokenHashes: chains.hashes, now: new Date() });
+  const chainTokens = await store.seed({
+    fillerRows: plan.devices,
+    chainUserId: String(id),
+    chains: plan.refreshChains,
+    issueChainToken: chainTokenIssuer(secret),
+    now: Date.now(),
+  });
   console.log(`${appId}: seeded ${plan.devices.toLocaleString('en')} devices in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const app = `sample app, ${plan.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${plan.devices.toLocaleString('en')} devices`;
@@ -54,6 +60,6 @@ export async function startSampleApp(context: LaunchContext, plan: SampleAppPlan
   };
   if (plan.withPublic) add('public', 'unguarded GET /public', { method: 'GET', path: '/public' });
   add('profile', 'guarded GET /profile', { method: 'GET', path: '/profile', headers: { authorization: `Bearer ${token}` } });
-  if (plan.refreshChains > 0) add('refresh', 'device refresh, rotating', new RefreshChains(chains.tokens).request('/device-refresh-token'));
+  if (plan.refreshChains > 0) add('refresh', 'device refresh, rotating', new RefreshChains(chainTokens).request('/device-refresh-token'));
   return scenarios;
 }

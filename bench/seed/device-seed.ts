@@ -1,4 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createSecretKey } from 'node:crypto';
+import { PermanentTokenCodec, type IssuedVersionedToken } from '../../lib/crypto/permanent-token-codec.js';
+import { resolvePermanentTokenKeys } from '../../lib/options/permanent-token-keys.js';
+
+/** Makes the permanent token of a seeded device from its id and `created` (epoch ms). */
+export type ChainTokenIssuer = (deviceId: number, created: number) => IssuedVersionedToken;
 
 /** What goes into the Device table before a run. */
 export interface DeviceSeed {
@@ -6,18 +11,25 @@ export interface DeviceSeed {
   fillerRows: number;
   /** The bench user's devices, one per refresh chain. */
   chainUserId: string;
-  chainTokenHashes: string[];
-  now: Date;
+  chains: number;
+  /** A chain's token names its device, so it is issued once the row has its id. */
+  issueChainToken: ChainTokenIssuer;
+  /** Epoch ms, as the device table stores times. */
+  now: number;
 }
 
 export const FILLER_DEVICES_PER_USER = 5;
 /** Filler users' ids start here, far above the ids of users the bench creates. */
 export const FILLER_USER_ID_BASE = 1_000_000;
 
-/** Permanent tokens of the library's shape (32 random bytes, base64url), one per refresh chain. */
-export function newChainTokens(count: number): { tokens: string[]; hashes: string[] } {
-  const tokens = Array.from({ length: count }, () => randomBytes(32).toString('base64url'));
-  // The library stores the SHA-256 hex of a permanent token, never the token (TokensService.hashPermanentToken).
-  const hashes = tokens.map((token) => createHash('sha256').update(token, 'utf8').digest('hex'));
-  return { tokens, hashes };
+/**
+ * Version 2 permanent tokens at generation 0, as the app under test issues them at login: under the key
+ * the module derives from its `secret` (no `permanentTokenSecrets`), so the app accepts and rotates them.
+ */
+export function chainTokenIssuer(jwtSecret: string): ChainTokenIssuer {
+  const problems: string[] = [];
+  const keys = resolvePermanentTokenKeys(undefined, createSecretKey(Buffer.from(jwtSecret)), problems);
+  if (!keys) throw new Error(`no permanent-token key from the bench's JWT_SECRET: ${problems.join('; ')}`);
+  const codec = new PermanentTokenCodec(keys);
+  return (deviceId, created) => codec.issue({ deviceId, created, generation: 0, issuedAt: created });
 }
