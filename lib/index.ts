@@ -3,14 +3,17 @@ export {
   JWT_ALGORITHMS,
   type Duration,
   type JwtAlgorithm,
+  type JwtDevicesInvalidationOptions,
   type JwtDevicesModuleAsyncOptions,
   type JwtDevicesModuleOptions,
   type JwtDevicesOptionsFactory,
+  type JwtDevicesRedisInvalidationOptions,
   type JwtDevicesRoutesOptions,
   type JwtDevicesRuntimeOptions,
   type JwtDevicesStaticOptions,
 } from './options/module-options.js';
 export { JwtDevicesDefaults } from './options/defaults.js';
+export type { DeviceInvalidationBus, DeviceInvalidationListener } from './invalidation/device-invalidation-bus.js';
 export { parseDuration } from './options/duration.js';
 export type { JwtDevicesUser, JwtDevicesUserService } from './jwt-devices-user.js';
 export {

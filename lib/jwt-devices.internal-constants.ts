@@ -11,3 +11,5 @@ export const ALLOW_ANONYMOUS = 'jwt-devices:allow-anonymous';
 export const REQUEST_DEVICE = Symbol('jwt-devices.device');
 /** Where the guards leave the verified access-token claims on the request. */
 export const REQUEST_CLAIMS = Symbol('jwt-devices.claims');
+/** The DeviceInvalidationBus of the `invalidation` option, or null. */
+export const JWT_DEVICES_INVALIDATION_BUS = Symbol('JWT_DEVICES_INVALIDATION_BUS');

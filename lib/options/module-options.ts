@@ -1,4 +1,5 @@
 import type { InjectionToken, ModuleMetadata, OptionalFactoryDependency, Provider, Type } from '@nestjs/common';
+import type { DeviceInvalidationBus } from '../invalidation/device-invalidation-bus.js';
 import type { JwtDevicesUserService } from '../jwt-devices-user.js';
 
 /** Seconds as a number, or a string such as `'90s'`, `'30m'`, `'12h'`, `'7d'`. */
@@ -12,6 +13,15 @@ export const JWT_ALGORITHMS = [
 ] as const;
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
+export interface JwtDevicesRedisInvalidationOptions {
+  /** `redis://` or `rediss://` URL of the Redis server every instance of the app shares. */
+  url: string;
+  /** The pub/sub channel, default `jwt-devices:revoked`; apps with separate device tables on one Redis use one each. */
+  channel?: string;
+}
+
+/** How instances tell each other about revoked devices, so `deviceCacheTtl` can be on without serving them. */
+export type JwtDevicesInvalidationOptions = { redis: JwtDevicesRedisInvalidationOptions } | { bus: DeviceInvalidationBus };
 
 export interface JwtDevicesRoutesOptions {
   /** Path prefix of the built-in controllers, e.g. `'api/auth'`. */
@@ -51,6 +61,8 @@ export interface JwtDevicesModuleOptions extends JwtDevicesStaticOptions {
   rotatePermanentTokens?: boolean;
   rotationGracePeriod?: Duration;
   deviceCacheTtl?: Duration;
+  /** Push invalidation of the device cache across instances; see docs/push-invalidation.md. */
+  invalidation?: JwtDevicesInvalidationOptions;
   maxDevicesPerUser?: number;
   usernameField?: string;
   /** How user ids are typed when read back from the `Device` table. */

@@ -3,6 +3,7 @@ import type { JwtDevicesUserService } from '../jwt-devices-user.js';
 import { crossOptionProblems } from './cross-option-rules.js';
 import { JwtDevicesDefaults } from './defaults.js';
 import { describe, parseDuration } from './duration.js';
+import { resolveInvalidation } from './invalidation-option.js';
 import { resolveKeys } from './key-policy.js';
 import { JWT_ALGORITHMS, type JwtAlgorithm, type JwtDevicesModuleOptions } from './module-options.js';
 import type { ValidatedJwtDevicesOptions } from './resolved-options.js';
@@ -16,7 +17,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'secret', 'privateKey', 'publicKey', 'algorithm', 'accessTokenTtl', 'leeway', 'issuer', 'audience',
   'authHeaderPrefixes', 'authCookie', 'allowRefresh', 'refreshExpirationDelta', 'permanentTokenAuth',
   'permanentTokenExpirationDelta', 'permanentTokenExpirationAccuracy', 'permanentTokenMaxAge',
-  'rotatePermanentTokens', 'rotationGracePeriod', 'deviceCacheTtl', 'maxDevicesPerUser', 'usernameField',
+  'rotatePermanentTokens', 'rotationGracePeriod', 'deviceCacheTtl', 'invalidation', 'maxDevicesPerUser', 'usernameField',
   'userIdType', 'headerRules', 'userService', 'routes', 'providers', 'isGlobal',
 ]);
 
@@ -77,6 +78,7 @@ export function resolveOptions(
   const maxAge = duration('permanentTokenMaxAge', { optional: true, positive: true });
   const grace = duration('rotationGracePeriod');
   const deviceCacheTtl = duration('deviceCacheTtl');
+  const invalidation = resolveInvalidation(o.invalidation, problems);
 
   const allowRefresh = boolean('allowRefresh');
   const permanentTokenAuth = boolean('permanentTokenAuth');
@@ -139,6 +141,7 @@ export function resolveOptions(
     rotatePermanentTokens,
     rotationGracePeriod: grace!,
     deviceCacheTtl: deviceCacheTtl!,
+    invalidation,
     maxDevicesPerUser: maxDevices as number | undefined,
     usernameField: usernameField as string,
     userIdType: o.userIdType as 'number' | 'string',

@@ -59,6 +59,9 @@ const databaseUrl = text.superRefine((url, context) => {
     context.issues.push({ code: 'custom', input: url, message: error instanceof Error ? error.message : 'not understood' });
   }
 });
+/** A Redis URL, for push invalidation; never quoted in an error, as it may hold a password. */
+const redisUrl = text.refine((url) => /^rediss?:\/\/./.test(url), { error: 'must be a redis:// or rediss:// URL' });
+const redisInvalidation = redisUrl.transform((url) => ({ redis: { url } }));
 
 /** The module options the environment can set: all but the app's user service. */
 export type JwtDevicesEnvOptions = Omit<JwtDevicesRuntimeOptions, 'userService'>;
@@ -84,6 +87,7 @@ export const JWT_DEVICES_OPTIONS = {
   rotatePermanentTokens: boolean,
   rotationGracePeriod: duration,
   deviceCacheTtl: duration,
+  invalidation: redisInvalidation,
   maxDevicesPerUser: integer(1),
   usernameField: text,
   userIdType: oneOf(['number', 'string']),
@@ -112,6 +116,8 @@ export const envSchema = z.object({
   THROTTLE_TTL: integer(1, MAX_TIMER_SECONDS).default(60),
   PURGE_INTERVAL: integer(0, MAX_TIMER_SECONDS).default(3600),
   PASSWORD_HASH_COST: integer(MIN_PASSWORD_HASH_COST, MAX_PASSWORD_HASH_COST).default(DEFAULT_PASSWORD_HASH_COST),
+  /** Turns push invalidation on over this Redis, unless JWT_DEVICES_INVALIDATION names another. */
+  REDIS_URL: redisUrl.optional(),
   ...jwtDevicesVariables,
   JWT_DEVICES_ROUTES: boolean.default(true),
   JWT_DEVICES_ROUTES_PREFIX: text.optional(),
