@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Device, type DeviceInvalidationBus } from '../../lib/index.js';
+import { Device, DevicesService, type DeviceInvalidationBus } from '../../lib/index.js';
 import { JWT_DEVICES_INVALIDATION_BUS } from '../../lib/jwt-devices.internal-constants.js';
 import { TestApp } from '../fixtures/test-app.js';
 import { sqliteDatabase } from '../support/sqlite-database.js';
@@ -55,6 +55,27 @@ describe('push invalidation of the device cache, two in-process instances on SQL
     assert.equal(logout.status, 204);
     assert.equal((await profile(b, session.token)).status, 401);
     assert.equal((await b.devices()).some(({ id }) => id === session.device_id), false);
+  });
+
+  it("the app's revokeAllForUser on one instance fails that user's devices on the other, though the user remains", async () => {
+    const sessions = [await a.login('bob'), await a.login('bob')];
+    for (const session of sessions) assert.equal((await profile(b, session.token)).status, 200);
+    const bobId = a.users.byName('bob').id;
+    assert.equal(await a.app.get(DevicesService).revokeAllForUser(bobId), 2);
+    for (const session of sessions) assert.equal((await profile(b, session.token)).status, 401);
+  });
+
+  it("a purge on one instance fails the purged devices on the other, whose own clock still finds them alive", async () => {
+    const session = await a.login('bob');
+    assert.equal((await profile(b, session.token)).status, 200);
+    const clockOfA = a.clock.now();
+    a.clock.advance(8 * 24 * 60 * 60);
+    try {
+      assert.ok((await a.app.get(DevicesService).purgeExpired()) >= 1);
+    } finally {
+      a.clock.set(clockOfA);
+    }
+    assert.equal((await profile(b, session.token)).status, 401);
   });
 
   it('while Redis is down every request reads the database: live devices pass, deleted ones fail', async () => {
