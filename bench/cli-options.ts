@@ -30,7 +30,8 @@ export const USAGE = `npm run bench -- [flags]
   --only=a,b             only scenarios whose id contains one of these (e.g. --only=profile,refresh)
   --cpu-prof             write a .cpuprofile per server into bench/.work/profiles
   --memory               the memory mode instead: logins and refreshes, RSS and heap before and after
-  --memory-requests=N    logins, then refreshes, in memory mode (default 200000)
+  --memory-requests=N    logins, then refreshes, then guarded GETs over 100,000 cached devices, in memory mode
+                         (default 200000); --memory --only=cached-devices runs the last part alone
   --invalidation         the push-invalidation mode instead: three sample apps on PostgreSQL and a private Redis,
                          the delay until a logout through one is refused by the others
   --revocations=N        logouts measured with Redis up, in invalidation mode (default 1000)`;

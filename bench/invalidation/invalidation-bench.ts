@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { launch, type LaunchContext } from '../apps/launch.js';
 import type { BenchOptions } from '../cli-options.js';
 import { login, requestJson } from '../http-setup.js';
 import { INVALIDATION_RESULTS_FILE, PARENT_WATCH, SAMPLE_APP_MAIN } from '../paths.js';
+import { freePort } from '../processes/free-port.js';
 import { RedisServer } from '../processes/redis-server.js';
 import type { ServerProcess } from '../processes/server-process.js';
 import { commandLine } from '../report/command-line.js';
@@ -190,12 +190,4 @@ Target: p99 < 50 ms with Redis up — ${p99 < 50 ? 'holds' : 'does NOT hold'} ($
 While Redis is down the instances read the database on every request, so they refuse at once without any message;
 after the restart they have resubscribed and cleared their caches.
 `;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
