@@ -8,6 +8,7 @@ export const DIST_BENCH = fileURLToPath(new URL('.', import.meta.url));
 export const SAMPLE_APP_MAIN = join(REPO_ROOT, 'dist', 'sample-app', 'main.js');
 export const BENCH_APP_MAIN = join(DIST_BENCH, 'bench-app', 'main.js');
 export const DOCS_RECIPE_MAIN = join(DIST_BENCH, 'docs-recipe', 'main.js');
+export const MINIMAL_GUARD_MAIN = join(DIST_BENCH, 'minimal-guard', 'main.js');
 export const PARENT_WATCH = join(DIST_BENCH, 'processes', 'parent-watch.js');
 
 /** Databases and profiles of one run; git-ignored, emptied at the start of each run. */

@@ -1,6 +1,7 @@
 import { startBenchApp } from './apps/bench-app.js';
 import { startDocsRecipe } from './apps/docs-recipe.js';
 import type { LaunchContext } from './apps/launch.js';
+import { startMinimalGuard } from './apps/minimal-guard.js';
 import { sampleAppId, startSampleApp } from './apps/sample-app.js';
 import type { BenchOptions } from './cli-options.js';
 import { FINDINGS_FILE, RESULTS_FILE } from './paths.js';
@@ -47,7 +48,8 @@ export async function runThroughputBench(options: BenchOptions, context: LaunchC
 
 /**
  * One sample-app process per database and device count, the smallest count also serving GET /public
- * (the others are compared with it); the bench app and the docs recipe with SQLite.
+ * (the others are compared with it), and the minimal two-lookup guard app on the same database; the bench
+ * app and the docs recipe with SQLite.
  */
 async function startApps(options: BenchOptions, context: LaunchContext): Promise<Scenario[]> {
   const fewest = Math.min(...options.devices);
@@ -66,6 +68,7 @@ async function startApps(options: BenchOptions, context: LaunchContext): Promise
         })),
       );
     }
+    scenarios.push(...(await startMinimalGuard(context, database)));
   }
   if (options.databases.includes('sqlite')) {
     scenarios.push(...(await startBenchApp(context)), ...(await startDocsRecipe(context)));

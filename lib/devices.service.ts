@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JwtDevicesClock } from './clock.js';
-import { createPermanentToken, hashPermanentToken, isWellFormedPermanentToken } from './crypto/permanent-tokens.js';
+import { hashToken, isVersionedTokenShape, matchesStoredHash, PermanentTokenCodec } from './crypto/permanent-token-codec.js';
+import { isWellFormedPermanentToken } from './crypto/permanent-tokens.js';
 import { DEVICE_DETAILS_LENGTH, DEVICE_NAME_LENGTH, type Device } from './device.entity.js';
 import { DeviceLimitRaceError, InvalidPermanentTokenError } from './errors/jwt-devices.error.js';
 import { SessionEventsEmitter } from './events/session-events.emitter.js';
@@ -8,7 +9,8 @@ import { JwtDevicesEvents, type DeviceRevokedReason, type SessionEventOrigin } f
 import type { DeviceDescription } from './handlers/device-details.handler.js';
 import { JWT_DEVICES_CLOCK } from './jwt-devices.constants.js';
 import type { JwtDevicesUser } from './jwt-devices-user.js';
-import { JWT_DEVICES_OPTIONS } from './jwt-devices.internal-constants.js';
+import { JWT_DEVICES_OPTIONS, JWT_DEVICES_PERMANENT_TOKEN_KEYS } from './jwt-devices.internal-constants.js';
+import type { PermanentTokenKeys } from './options/permanent-token-keys.js';
 import type { ResolvedJwtDevicesOptions } from './options/resolved-options.js';
 import { DeviceStore, type DeviceUsage } from './store/device-store.js';
 
@@ -43,28 +45,36 @@ const DEFAULT_PURGE_BATCH = 1000;
 @Injectable()
 export class DevicesService {
   private readonly logger = new Logger('JwtDevicesModule');
+  private readonly codec: PermanentTokenCodec;
 
   constructor(
     private readonly store: DeviceStore,
     @Inject(JWT_DEVICES_OPTIONS) private readonly options: ResolvedJwtDevicesOptions,
     @Inject(JWT_DEVICES_CLOCK) private readonly clock: JwtDevicesClock,
     private readonly events: SessionEventsEmitter,
-  ) {}
+    @Inject(JWT_DEVICES_PERMANENT_TOKEN_KEYS) keys: PermanentTokenKeys,
+  ) {
+    this.codec = new PermanentTokenCodec(keys);
+  }
 
   /** Logs a user in on a new device; over `maxDevicesPerUser`, their least recently used devices go. */
   async create(user: JwtDevicesUser, description: DeviceDescription, origin: SessionEventOrigin = {}): Promise<CreatedDevice> {
-    const now = this.clock.now();
-    const { token, hash } = createPermanentToken();
+    const now = this.nowMs();
     const device = await this.store.insert({
       userId: String(user.id),
-      permanentTokenHash: hash,
-      previousTokenHash: null,
+      tokenHash: null,
+      generation: 0,
+      legacyTokenHash: null,
       rotatedAt: null,
       name: capCodePoints(description.name, DEVICE_NAME_LENGTH),
       details: capCodePoints(description.details, DEVICE_DETAILS_LENGTH),
       created: now,
       lastRequestDatetime: now,
     });
+    // The token names the device, so its hash follows the INSERT that gave the id; until then no token opens the row.
+    const { token, hash } = this.codec.issue({ deviceId: device.id, created: now, generation: 0, issuedAt: now });
+    if (!(await this.store.setTokenHash(device.id, hash))) throw new DeviceLimitRaceError();
+    device.tokenHash = hash;
     if (this.options.maxDevicesPerUser !== undefined) await this.enforceDeviceLimit(device, origin);
     return { device, permanentToken: token };
   }
@@ -81,7 +91,7 @@ export class DevicesService {
     const newerOrThis = own.filter(({ id }) => id >= created.id).length;
     const olderByLastUse = own
       .filter(({ id }) => id < created.id)
-      .sort((a, b) => b.lastRequestDatetime.getTime() - a.lastRequestDatetime.getTime() || b.id - a.id);
+      .sort((a, b) => b.lastRequestDatetime - a.lastRequestDatetime || b.id - a.id);
     const evicted = olderByLastUse.slice(Math.max(0, max - newerOrThis));
     const surplus = evicted.map(({ id }) => id);
     const crowdedOut = newerOrThis > max;
@@ -91,83 +101,120 @@ export class DevicesService {
     if (crowdedOut || !(await this.store.findById(created.id))) throw new DeviceLimitRaceError();
   }
 
-  /** The live device a permanent token opens; a rotated-away token shown after the grace period revokes it. */
+  /**
+   * The live device a permanent token opens. An earlier token of a live device is reuse: within the
+   * grace period of its own rotation it is refused and the device kept, later the device is revoked.
+   * A version 2 token whose MAC fails is refused before anything reads the database.
+   */
   async findByPermanentToken(permanentToken: unknown, origin: SessionEventOrigin = {}): Promise<Device> {
     if (!isWellFormedPermanentToken(permanentToken)) throw new InvalidPermanentTokenError('malformed');
-    const hash = hashPermanentToken(permanentToken);
-    const now = this.clock.now();
-    const device = await this.store.findByTokenHash(hash);
-    if (device) {
-      if (!this.isExpired(device, now)) return device;
-      await this.store.deleteIds([device.id]);
-      throw new InvalidPermanentTokenError('expired');
-    }
-    const rotatedFrom = await this.store.findByPreviousTokenHash(hash);
-    if (!rotatedFrom) return this.refuseRetired(hash, origin);
-    if (rotatedFrom.rotatedAt && now.getTime() - rotatedFrom.rotatedAt.getTime() <= this.options.rotationGracePeriod * 1000) {
-      // A client retrying a refresh whose answer it lost: refuse, but keep the device.
-      throw new InvalidPermanentTokenError('rotated');
-    }
-    const revoked = await this.store.deleteIds([rotatedFrom.id]);
-    this.logger.warn(`Permanent token reuse detected: device ${rotatedFrom.id} of user ${rotatedFrom.userId} revoked`);
-    if (revoked > 0) this.announceReuse(rotatedFrom, origin);
-    throw new InvalidPermanentTokenError('reused');
+    const now = this.nowMs();
+    const device = isVersionedTokenShape(permanentToken)
+      ? await this.findByVersionedToken(permanentToken, now, origin)
+      : await this.findByLegacyToken(permanentToken, now, origin);
+    if (!this.isExpired(device, now)) return device;
+    await this.store.deleteIds([device.id]);
+    throw new InvalidPermanentTokenError('expired');
   }
 
-  /** A token rotated away before the previous one: reuse, when the device it was retired from still lives. */
-  private async refuseRetired(hash: string, origin: SessionEventOrigin): Promise<never> {
+  /** A version 2 token: its MAC, then its device by primary key, then its generation against the row's. */
+  private async findByVersionedToken(token: string, now: number, origin: SessionEventOrigin): Promise<Device> {
+    const claims = this.codec.read(token);
+    if (!claims) throw new InvalidPermanentTokenError('unknown');
+    const device = await this.store.findById(claims.deviceId);
+    // Another device that got the same id later (SQLite may reuse ids) is not this token's.
+    if (!device || device.created !== claims.created || claims.generation > device.generation) {
+      throw new InvalidPermanentTokenError('unknown');
+    }
+    if (claims.generation === device.generation) {
+      if (!matchesStoredHash(token, device.tokenHash)) throw new InvalidPermanentTokenError('unknown');
+      return device;
+    }
+    return this.refuseEarlierToken(device, claims.generation, claims.issuedAt, now, origin);
+  }
+
+  /**
+   * A token that names no device: one issued before version 2, or imported from drf-jwt-devices. It is
+   * the device's current token while the device is at generation 0; after a rotation it is an earlier one.
+   */
+  private async findByLegacyToken(token: string, now: number, origin: SessionEventOrigin): Promise<Device> {
+    const hash = hashToken(token);
+    const device = await this.store.findByLegacyTokenHash(hash);
+    if (!device) return this.refuseRetired(hash, now, origin);
+    if (device.generation === 0) return device;
+    return this.refuseEarlierToken(device, 0, undefined, now, origin);
+  }
+
+  /**
+   * An authentic token of an earlier generation. The previous one was rotated away at `rotatedAt`. An
+   * older one was rotated away between its own issue and `rotatedAt`: after the grace period of
+   * `rotatedAt` it is certainly reuse, and within the grace period of its issue it is certainly not;
+   * between the two its rotation may have happened either side of the grace period, and it is treated as
+   * reuse, since only a client that lost two answers in a row within seconds would show it honestly.
+   */
+  private async refuseEarlierToken(device: Device, generation: number, issuedAt: number | undefined, now: number, origin: SessionEventOrigin): Promise<never> {
+    const graceMs = this.options.rotationGracePeriod * 1000;
+    const sinceRotation = device.rotatedAt === null ? Infinity : now - device.rotatedAt;
+    const withinGrace =
+      generation === device.generation - 1
+        ? sinceRotation <= graceMs
+        : sinceRotation <= graceMs && issuedAt !== undefined && now - issuedAt <= graceMs;
+    // A client retrying a refresh whose answer it lost: refuse, but keep the device.
+    if (withinGrace) throw new InvalidPermanentTokenError('rotated');
+    return this.revokeForReuse(device, origin);
+  }
+
+  /**
+   * A token rotated away before the upgrade to version 2 tokens: its hash is in the retired-token table
+   * until the purge removes it. Reuse, like any earlier token, when the device it was retired from lives.
+   */
+  private async refuseRetired(hash: string, now: number, origin: SessionEventOrigin): Promise<never> {
     const retired = await this.store.findRetired(hash);
     if (!retired) throw new InvalidPermanentTokenError('unknown');
     const device = await this.store.findById(retired.deviceId);
     // A hash recorded by a rotation that lost a race with a logout, or left from an earlier device that
     // had the same id, names no live device: forget it rather than revoke an innocent one.
-    if (!device || device.created.getTime() > retired.retiredAt.getTime()) {
+    if (!device || device.created > retired.retiredAt) {
       await this.store.forgetRetired(hash);
       throw new InvalidPermanentTokenError('unknown');
     }
+    if (now - retired.retiredAt <= this.options.rotationGracePeriod * 1000) throw new InvalidPermanentTokenError('rotated');
+    return this.revokeForReuse(device, origin);
+  }
+
+  private async revokeForReuse(device: Device, origin: SessionEventOrigin): Promise<never> {
     const revoked = await this.store.deleteIds([device.id]);
-    this.logger.warn(`Permanent token reuse detected (an older rotated-away token): device ${device.id} revoked`);
+    this.logger.warn(`Permanent token reuse detected: device ${device.id} of user ${device.userId} revoked`);
     if (revoked > 0) this.announceReuse(device, origin);
     throw new InvalidPermanentTokenError('reused');
   }
 
-  /** Records a refresh; with rotation, swaps the token hash in one conditional update that only one caller can win. */
+  /**
+   * Records a refresh of the device `findByPermanentToken` returned. With rotation: the next generation's
+   * token, in one conditional update by primary key that only one caller holding the current token wins.
+   */
   async refresh(device: Device): Promise<RefreshedDevice> {
-    const now = this.clock.now();
+    const now = this.nowMs();
     if (this.options.rotatePermanentTokens) {
-      const { token, hash } = createPermanentToken();
-      if (!(await this.store.rotate(device.id, device.permanentTokenHash, hash, now))) throw new InvalidPermanentTokenError('rotated');
-      await this.rememberRetired(device.id, device.permanentTokenHash, now);
-      const next = this.store.updated(device, {
-        permanentTokenHash: hash,
-        previousTokenHash: device.permanentTokenHash,
-        rotatedAt: now,
-        lastRequestDatetime: now,
-      });
+      const generation = device.generation + 1;
+      const { token, hash } = this.codec.issue({ deviceId: device.id, created: device.created, generation, issuedAt: now });
+      if (!(await this.store.rotate(device.id, device.generation, hash, now))) throw new InvalidPermanentTokenError('rotated');
+      const next = this.store.updated(device, { generation, tokenHash: hash, rotatedAt: now, lastRequestDatetime: now });
       return { device: next, permanentToken: token };
     }
     const accuracyMs = this.options.permanentTokenExpirationAccuracy * 1000;
-    if (now.getTime() - device.lastRequestDatetime.getTime() >= accuracyMs) {
+    if (now - device.lastRequestDatetime >= accuracyMs) {
       if (!(await this.store.touch(device.id, now))) throw new InvalidPermanentTokenError('unknown');
       device.lastRequestDatetime = now;
     }
     return { device };
   }
 
-  /** After the winning rotation: a failure here must not cost the client its new token, so it is only logged. */
-  private async rememberRetired(deviceId: number, hash: string, now: Date): Promise<void> {
-    try {
-      await this.store.retire(deviceId, hash, now);
-    } catch (error) {
-      this.logger.error(`Could not record a rotated-away token of device ${deviceId} (${error instanceof Error ? error.name : typeof error})`);
-    }
-  }
-
   /** The live device an access token names, when it belongs to that user; never writes but to delete an expired one. */
   async findLiveDevice(deviceId: number, userId: string | number): Promise<Device | null> {
-    const nowMs = this.clock.now().getTime();
+    const nowMs = this.nowMs();
     let device = this.store.cached(deviceId, nowMs);
-    if (device && this.isExpired(device, new Date(nowMs))) {
+    if (device && this.isExpired(device, nowMs)) {
       // The cached copy may predate a refresh (here or in another process) that kept the device alive.
       this.store.forget([deviceId]);
       device = undefined;
@@ -175,7 +222,7 @@ export class DevicesService {
     if (!device) {
       device = (await this.store.findById(deviceId)) ?? undefined;
       if (!device) return null;
-      if (this.isExpired(device, new Date(nowMs))) {
+      if (this.isExpired(device, nowMs)) {
         await this.store.deleteIds([device.id]);
         return null;
       }
@@ -187,7 +234,7 @@ export class DevicesService {
   /** The user's live devices, by id. */
   async listForUser(userId: string | number): Promise<Device[]> {
     const all = (await this.store.listForUser(String(userId))).filter((device) => ownedBy(device, userId));
-    const now = this.clock.now();
+    const now = this.nowMs();
     const expired = all.filter((device) => this.isExpired(device, now)).map(({ id }) => id);
     if (expired.length > 0) await this.store.deleteIds(expired);
     return all.filter((device) => !expired.includes(device.id));
@@ -231,10 +278,10 @@ export class DevicesService {
   /** Deletes idle-expired and max-age-expired devices in bounded batches; returns how many went. */
   async purgeExpired({ batchSize = DEFAULT_PURGE_BATCH }: PurgeOptions = {}): Promise<number> {
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
-    const now = this.clock.now().getTime();
-    const idleCutoff = new Date(now - this.options.permanentTokenExpirationDelta * 1000);
+    const now = this.nowMs();
+    const idleCutoff = now - this.options.permanentTokenExpirationDelta * 1000;
     const maxAge = this.options.permanentTokenMaxAge;
-    const ageCutoff = maxAge === undefined ? undefined : new Date(now - maxAge * 1000);
+    const ageCutoff = maxAge === undefined ? undefined : now - maxAge * 1000;
     let purged = 0;
     for (;;) {
       const ids = await this.store.expiredIds(idleCutoff, ageCutoff, batchSize);
@@ -242,7 +289,7 @@ export class DevicesService {
       purged += await this.store.deleteIds(ids);
       if (ids.length < batchSize) break;
     }
-    // A token retired longer ago than the idle window could only reopen a device that has expired since.
+    // Rows left from before version 2 tokens: one retired longer ago than the idle window could only name a device expired since.
     await this.store.deleteRetiredBefore(idleCutoff);
     if (purged > 0) this.events.emit(JwtDevicesEvents.devicesPurged, { count: purged });
     return purged;
@@ -258,11 +305,17 @@ export class DevicesService {
     return device.userId;
   }
 
-  isExpired(device: Device, now: Date): boolean {
-    const nowMs = now.getTime();
-    if (nowMs > device.lastRequestDatetime.getTime() + this.options.permanentTokenExpirationDelta * 1000) return true;
+  /** Whether the device is past its idle expiry or its maximum age at `now` (epoch ms, or a Date). */
+  isExpired(device: Pick<Device, 'created' | 'lastRequestDatetime'>, now: number | Date): boolean {
+    const nowMs = typeof now === 'number' ? now : now.getTime();
+    if (nowMs > device.lastRequestDatetime + this.options.permanentTokenExpirationDelta * 1000) return true;
     const maxAge = this.options.permanentTokenMaxAge;
-    return maxAge !== undefined && nowMs > device.created.getTime() + maxAge * 1000;
+    return maxAge !== undefined && nowMs > device.created + maxAge * 1000;
+  }
+
+  /** Every time rule reads this: the module's clock, in epoch milliseconds, as the device table stores times. */
+  private nowMs(): number {
+    return this.clock.now().getTime();
   }
 
   private async devicesOfUser(userId: string | number): Promise<DeviceUsage[]> {

@@ -4,6 +4,7 @@ import { AccessTokenAuthenticator } from './access-token.authenticator.js';
 import { JwtDevicesStrategy } from './auth/jwt-devices.strategy.js';
 import { PermanentTokenStrategy } from './auth/permanent-token.strategy.js';
 import { SystemClock } from './clock.js';
+import { accessTokenJwtService } from './crypto/access-token-jwt.js';
 import { deviceRepositoryProvider } from './store/device.repository.js';
 import { DeviceStore } from './store/device-store.js';
 import { DeviceTablesCheck } from './store/device-tables.check.js';
@@ -26,12 +27,15 @@ import {
   SESSION_EVENTS_LISTENER,
 } from './jwt-devices.constants.js';
 import {
+  JWT_DEVICES_JWT_SERVICE,
   JWT_DEVICES_OPTIONS,
+  JWT_DEVICES_PERMANENT_TOKEN_KEYS,
   JWT_DEVICES_RAW_OPTIONS,
   JWT_DEVICES_SIGNING_KEYS,
   JWT_DEVICES_VALIDATED_OPTIONS,
 } from './jwt-devices.internal-constants.js';
 import type { SigningKeys } from './options/key-policy.js';
+import type { PermanentTokenKeys } from './options/permanent-token-keys.js';
 import { resolveOptions } from './options/resolve-options.js';
 import { type JwtDevicesModuleOptions } from './options/module-options.js';
 import type { ResolvedJwtDevicesOptions, ValidatedJwtDevicesOptions } from './options/resolved-options.js';
@@ -66,7 +70,7 @@ export const serviceProviders: Provider[] = [
   PermanentTokenStrategy,
 ];
 
-/** The options, validated once; then split, so the signing keys reach TokensService and nothing else. */
+/** The options, validated once; then split, so the signing keys reach the module's JwtService and the jwt-devices strategy only, and the permanent-token keys DevicesService only. */
 export function resolvedOptionsProviders(source: 'forRoot' | 'forRootAsync'): Provider[] {
   return [
     {
@@ -81,13 +85,28 @@ export function resolvedOptionsProviders(source: 'forRoot' | 'forRootAsync'): Pr
     },
     {
       provide: JWT_DEVICES_OPTIONS,
-      useFactory: ({ signingKey: _signingKey, verificationKey: _verificationKey, ...options }: ValidatedJwtDevicesOptions): ResolvedJwtDevicesOptions =>
-        options,
+      useFactory: ({
+        signingKey: _signingKey,
+        verificationKey: _verificationKey,
+        permanentTokenKeys: _permanentTokenKeys,
+        ...options
+      }: ValidatedJwtDevicesOptions): ResolvedJwtDevicesOptions => options,
       inject: [JWT_DEVICES_VALIDATED_OPTIONS],
     },
     {
       provide: JWT_DEVICES_SIGNING_KEYS,
       useFactory: ({ signingKey, verificationKey }: ValidatedJwtDevicesOptions): SigningKeys => ({ signingKey, verificationKey }),
+      inject: [JWT_DEVICES_VALIDATED_OPTIONS],
+    },
+    {
+      // A JwtService of the module's own under an internal token: an app's JwtService, if it has one, stays its own.
+      provide: JWT_DEVICES_JWT_SERVICE,
+      useFactory: (options: ResolvedJwtDevicesOptions, keys: SigningKeys) => accessTokenJwtService(options, keys),
+      inject: [JWT_DEVICES_OPTIONS, JWT_DEVICES_SIGNING_KEYS],
+    },
+    {
+      provide: JWT_DEVICES_PERMANENT_TOKEN_KEYS,
+      useFactory: ({ permanentTokenKeys }: ValidatedJwtDevicesOptions): PermanentTokenKeys => permanentTokenKeys,
       inject: [JWT_DEVICES_VALIDATED_OPTIONS],
     },
   ];

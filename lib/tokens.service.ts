@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { JwtService } from '@nestjs/jwt';
 import type { Device } from './device.entity.js';
 import { InvalidAccessTokenError } from './errors/jwt-devices.error.js';
-import { signJws, verifyJws, type DecodedJws } from './crypto/jws.js';
+import { isCanonicalCompactJws } from './crypto/access-token-jwt.js';
 import { createPermanentToken, hashPermanentToken, isWellFormedPermanentToken, type IssuedPermanentToken } from './crypto/permanent-tokens.js';
 import { RandomPool } from './crypto/random-pool.js';
 import { VerifiedTokenCache } from './store/verified-token-cache.js';
 import type { JwtClaims, JwtPayloadHandler } from './handlers/jwt-payload.handler.js';
 import type { JwtDevicesClock } from './clock.js';
 import { JWT_DEVICES_CLOCK, JWT_PAYLOAD_HANDLER } from './jwt-devices.constants.js';
-import { JWT_DEVICES_OPTIONS, JWT_DEVICES_SIGNING_KEYS } from './jwt-devices.internal-constants.js';
-import type { SigningKeys } from './options/key-policy.js';
+import { JWT_DEVICES_JWT_SERVICE, JWT_DEVICES_OPTIONS } from './jwt-devices.internal-constants.js';
 import type { JwtDevicesUser } from './jwt-devices-user.js';
 import type { ResolvedJwtDevicesOptions } from './options/resolved-options.js';
 
@@ -19,15 +19,21 @@ const REGISTERED_CLAIMS = ['iat', 'exp', 'nbf', 'jti', 'iss', 'aud', 'orig_iat']
 export const MAX_ACCESS_TOKEN_LENGTH = 8192;
 const JTI_BYTES = 16;
 
+/** A token as jsonwebtoken decoded it once its signature checked out. */
+export interface DecodedAccessToken {
+  header: unknown;
+  payload: unknown;
+}
+
 /** Access tokens (sign and verify) and permanent tokens (make and hash). */
 @Injectable()
 export class TokensService {
   private readonly random = new RandomPool();
-  private readonly verified = new VerifiedTokenCache<DecodedJws>();
+  private readonly verified = new VerifiedTokenCache<DecodedAccessToken>();
 
   constructor(
     @Inject(JWT_DEVICES_OPTIONS) private readonly options: ResolvedJwtDevicesOptions,
-    @Inject(JWT_DEVICES_SIGNING_KEYS) private readonly keys: SigningKeys,
+    @Inject(JWT_DEVICES_JWT_SERVICE) private readonly jwt: JwtService,
     @Inject(JWT_DEVICES_CLOCK) private readonly clock: JwtDevicesClock,
     @Inject(JWT_PAYLOAD_HANDLER) private readonly payloadHandler: JwtPayloadHandler,
   ) {}
@@ -59,7 +65,8 @@ export class TokensService {
     if (this.options.allowRefresh) claims.orig_iat = origIat ?? iat;
     if (this.options.issuer !== undefined) claims.iss = this.options.issuer;
     if (this.options.audience !== undefined) claims.aud = this.options.audience;
-    return signJws(claims, this.options.algorithm, this.keys.signingKey);
+    // jsonwebtoken keeps this iat (it would read Date.now() only without one); exp is set above, so no expiresIn.
+    return this.jwt.sign(claims);
   }
 
   /** Checks signature, algorithm, issuer, audience and times; returns the claims. */
@@ -69,7 +76,8 @@ export class TokensService {
     }
     const cached = this.verified.get(token);
     if (cached) return this.checkVerified(cached);
-    const verified = verifyJws(token, this.options.algorithm, this.keys.verificationKey);
+    if (!isCanonicalCompactJws(token)) throw new InvalidAccessTokenError('malformed');
+    const verified = this.verifySignature(token);
     if (!verified) throw new InvalidAccessTokenError('signature');
     const claims = this.checkVerified(verified);
     // Only after every check passed, so a refused token never takes a place.
@@ -77,8 +85,28 @@ export class TokensService {
     return claims;
   }
 
-  /** Checks a token whose signature is verified: no key-selecting headers, a required `exp`, no future `iat`/`nbf`, `iss`/`aud`. */
-  checkVerified(verified: DecodedJws): JwtClaims {
+  /** jsonwebtoken's check, through JwtService: the signature under the pinned algorithm, then exp, nbf, iss and aud at the module's clock. */
+  private verifySignature(token: string): DecodedAccessToken | null {
+    try {
+      const { header, payload } = this.jwt.verify(token, { complete: true, clockTimestamp: this.nowSeconds() });
+      return { header, payload };
+    } catch {
+      return null;
+    }
+  }
+
+  /** checkVerified for a token that passport-jwt verified, which hands over its payload only. */
+  checkVerifiedToken(token: string, payload: unknown): JwtClaims {
+    if (!isCanonicalCompactJws(token)) throw new InvalidAccessTokenError('malformed');
+    return this.checkVerified({ header: this.jwt.decode(token, { complete: true })?.header, payload });
+  }
+
+  /**
+   * The module's own checks of a token whose signature is verified, beyond jsonwebtoken's (which
+   * accepts a token without `exp` and never refuses a future `iat`): no key-selecting headers, a
+   * required finite `exp`, no future `iat`/`nbf`, `iss`/`aud`.
+   */
+  checkVerified(verified: DecodedAccessToken): JwtClaims {
     const { header, payload } = verified;
     if (!isPlainObject(header) || !isPlainObject(payload)) throw new InvalidAccessTokenError('shape');
     if (header.alg !== this.options.algorithm) throw new InvalidAccessTokenError('algorithm');

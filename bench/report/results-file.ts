@@ -29,7 +29,8 @@ export function writeResultsFile(path: string, report: RunReport): void {
 }
 
 export function targetsTable(targets: readonly TargetCheck[]): string {
-  const verdict = (holds: boolean | null): string => (holds === null ? 'not measured' : holds ? 'holds' : 'does NOT hold');
+  const verdict = (holds: TargetCheck['holds']): string =>
+    holds === 'floor' ? 'reference, not a target' : holds === null ? 'not measured' : holds ? 'holds' : 'does NOT hold';
   return markdownTable(['target', 'this run', 'verdict'], targets.map(({ target, measured, holds }) => [target, measured, verdict(holds)]));
 }
 

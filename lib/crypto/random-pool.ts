@@ -13,6 +13,21 @@ export class RandomPool {
 
   /** `bytes` fresh random bytes, base64url-encoded. */
   base64url(bytes: number): string {
+    const start = this.take(bytes);
+    const encoded = this.pool.toString('base64url', start, this.offset);
+    this.pool.fill(0, start, this.offset);
+    return encoded;
+  }
+
+  /** Writes `bytes` fresh random bytes into `target` at `targetStart`. */
+  copyInto(target: Buffer, targetStart: number, bytes: number): void {
+    const start = this.take(bytes);
+    this.pool.copy(target, targetStart, start, this.offset);
+    this.pool.fill(0, start, this.offset);
+  }
+
+  /** The offset of `bytes` unused bytes, which the caller hands out and zeroes. */
+  private take(bytes: number): number {
     if (!Number.isSafeInteger(bytes) || bytes < 1 || bytes > POOL_BYTES) throw new RangeError(`bytes must be 1 to ${POOL_BYTES}`);
     if (this.offset + bytes > POOL_BYTES) {
       randomFillSync(this.pool);
@@ -20,8 +35,6 @@ export class RandomPool {
     }
     const start = this.offset;
     this.offset += bytes;
-    const encoded = this.pool.toString('base64url', start, this.offset);
-    this.pool.fill(0, start, this.offset);
-    return encoded;
+    return start;
   }
 }

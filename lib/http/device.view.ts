@@ -15,8 +15,8 @@ export function toDeviceView(device: Device, current: Device | null): DeviceView
     id: device.id,
     name: device.name,
     details: device.details,
-    created: device.created.toISOString(),
-    last_request_datetime: device.lastRequestDatetime.toISOString(),
+    created: new Date(device.created).toISOString(),
+    last_request_datetime: new Date(device.lastRequestDatetime).toISOString(),
     current: current !== null && current.id === device.id,
   };
 }

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, createSecretKey, sign, verify, X509Certificate, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { constants, createPrivateKey, createPublicKey, createSecretKey, sign, verify, X509Certificate, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { JwtAlgorithm } from './module-options.js';
 
 export const MIN_HMAC_SECRET_BYTES = 32;
@@ -17,10 +17,11 @@ export interface SigningKeys {
 }
 
 const EXPECTED_KEY_TYPES: Record<string, string[]> = {
-  // Not rsa-pss: Node would sign PS-style padding under an RS header, which no one else verifies.
+  // Not rsa-pss: Node would sign PS-style padding under an RS header, which no one else verifies;
+  // and for PS, an rsa-pss key may restrict its hash and salt, which the probe below would not see.
   RS: ['rsa'],
+  PS: ['rsa'],
   ES: ['ec'],
-  Ed: ['ed25519', 'ed448'],
 };
 const EC_CURVES: Record<string, string> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
 const PROBE = Buffer.from('nestjs-jwt-devices: does this private key sign for this public key?');
@@ -32,7 +33,7 @@ export function resolveKeys(options: KeyOptions, algorithm: JwtAlgorithm, proble
 
 function hmacKeys({ secret, privateKey, publicKey }: KeyOptions, algorithm: JwtAlgorithm, problems: string[]): SigningKeys | undefined {
   if (privateKey !== undefined || publicKey !== undefined) {
-    problems.push(`privateKey/publicKey: not used by ${algorithm}; give a secret, or pick an RS/ES/EdDSA algorithm`);
+    problems.push(`privateKey/publicKey: not used by ${algorithm}; give a secret, or pick an RS/PS/ES algorithm`);
   }
   if (typeof secret !== 'string' && !Buffer.isBuffer(secret)) {
     problems.push(`secret: required for ${algorithm}, a string or Buffer of at least ${MIN_HMAC_SECRET_BYTES} bytes`);
@@ -47,7 +48,7 @@ function hmacKeys({ secret, privateKey, publicKey }: KeyOptions, algorithm: JwtA
   if (form !== undefined) {
     problems.push(
       `secret: looks like a public key (${form}); a public key is no secret, so anyone who has it could sign ${algorithm} tokens. ` +
-        'Give random bytes kept private, or the key pair with an RS/ES/EdDSA algorithm',
+        'Give random bytes kept private, or the key pair with an RS/PS/ES algorithm',
     );
     return undefined;
   }
@@ -93,9 +94,10 @@ function keyMisfit(key: KeyObject, algorithm: JwtAlgorithm): string | undefined 
 
 /** Signs a probe with the private key and verifies it with the public one, as every token will be. */
 function isKeyPair({ signingKey, verificationKey }: SigningKeys, algorithm: JwtAlgorithm): boolean {
-  const hash = algorithm === 'EdDSA' ? null : `sha${algorithm.slice(2)}`;
+  const hash = `sha${algorithm.slice(2)}`;
+  const padding = algorithm.startsWith('PS') ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST } : {};
   try {
-    return verify(hash, PROBE, verificationKey, sign(hash, PROBE, signingKey));
+    return verify(hash, PROBE, { key: verificationKey, ...padding }, sign(hash, PROBE, { key: signingKey, ...padding }));
   } catch {
     return false;
   }

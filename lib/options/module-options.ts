@@ -1,15 +1,17 @@
 import type { InjectionToken, ModuleMetadata, OptionalFactoryDependency, Provider, Type } from '@nestjs/common';
+import type { JwtModuleOptions } from '@nestjs/jwt';
 import type { DeviceInvalidationBus } from '../invalidation/device-invalidation-bus.js';
 import type { JwtDevicesUserService } from '../jwt-devices-user.js';
 
 /** Seconds as a number, or a string such as `'90s'`, `'30m'`, `'12h'`, `'7d'`. */
 export type Duration = number | string;
 
+/** What @nestjs/jwt (jsonwebtoken 9) signs and verifies; it has no EdDSA. */
 export const JWT_ALGORITHMS = [
   'HS256', 'HS384', 'HS512',
   'RS256', 'RS384', 'RS512',
+  'PS256', 'PS384', 'PS512',
   'ES256', 'ES384', 'ES512',
-  'EdDSA',
 ] as const;
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
@@ -45,6 +47,17 @@ export interface JwtDevicesModuleOptions extends JwtDevicesStaticOptions {
   secret?: string | Buffer;
   privateKey?: string | Buffer;
   publicKey?: string | Buffer;
+  /**
+   * The app's own `JwtModule` configuration, in place of `secret`/`privateKey`/`publicKey`,
+   * `algorithm`, `accessTokenTtl`, `leeway`, `issuer` and `audience`.
+   */
+  jwtModuleOptions?: JwtModuleOptions;
+  /**
+   * Keys of the permanent tokens' MAC, each at least 32 bytes: the first signs, every one verifies.
+   * Default: derived from `secret` (or `privateKey`). To rotate, put the new key first and keep the
+   * old one until the tokens it signed have expired.
+   */
+  permanentTokenSecrets?: Array<string | Buffer>;
   algorithm?: JwtAlgorithm;
   accessTokenTtl?: Duration;
   leeway?: Duration;

@@ -4,7 +4,9 @@ import { crossOptionProblems } from './cross-option-rules.js';
 import { JwtDevicesDefaults } from './defaults.js';
 import { describe, parseDuration } from './duration.js';
 import { resolveInvalidation } from './invalidation-option.js';
+import { fromJwtModuleOptions, nameSources } from './jwt-module-options.js';
 import { resolveKeys } from './key-policy.js';
+import { resolvePermanentTokenKeys } from './permanent-token-keys.js';
 import { JWT_ALGORITHMS, type JwtAlgorithm, type JwtDevicesModuleOptions } from './module-options.js';
 import type { ValidatedJwtDevicesOptions } from './resolved-options.js';
 
@@ -14,11 +16,11 @@ const STATIC_OPTIONS = new Set<string>(['routes', 'providers', 'isGlobal']);
 const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 const KNOWN_OPTIONS = new Set<string>([
-  'secret', 'privateKey', 'publicKey', 'algorithm', 'accessTokenTtl', 'leeway', 'issuer', 'audience',
+  'secret', 'privateKey', 'publicKey', 'jwtModuleOptions', 'algorithm', 'accessTokenTtl', 'leeway', 'issuer', 'audience',
   'authHeaderPrefixes', 'authCookie', 'allowRefresh', 'refreshExpirationDelta', 'permanentTokenAuth',
   'permanentTokenExpirationDelta', 'permanentTokenExpirationAccuracy', 'permanentTokenMaxAge',
   'rotatePermanentTokens', 'rotationGracePeriod', 'deviceCacheTtl', 'invalidation', 'maxDevicesPerUser', 'usernameField',
-  'userIdType', 'headerRules', 'userService', 'routes', 'providers', 'isGlobal',
+  'userIdType', 'headerRules', 'userService', 'routes', 'providers', 'isGlobal', 'permanentTokenSecrets',
 ]);
 
 
@@ -36,7 +38,9 @@ export function resolveOptions(
       problems.push(`${key}: shapes the module's routes, providers or scope, so give it to forRootAsync() itself, not from its factory`);
     }
   }
-  const o = { ...new JwtDevicesDefaults(), ...stripUndefined(user) } as Record<string, unknown>;
+  const given = stripUndefined(user);
+  const fromJwtModule = fromJwtModuleOptions(given.jwtModuleOptions, given, problems);
+  const o = { ...new JwtDevicesDefaults(), ...given, ...fromJwtModule.options } as Record<string, unknown>;
 
   const duration = (name: string, { optional = false, positive = false } = {}): number | undefined => {
     if (optional && o[name] === undefined) return undefined;
@@ -62,10 +66,16 @@ export function resolveOptions(
   };
 
   const algorithm = o.algorithm as JwtAlgorithm;
-  if (!JWT_ALGORITHMS.includes(algorithm)) {
+  if ((algorithm as string) === 'EdDSA') {
+    problems.push(
+      'algorithm: EdDSA is not supported: access tokens are signed and verified by @nestjs/jwt (jsonwebtoken 9), which has no EdDSA; ' +
+        'use ES256 (a P-256 key pair) for short asymmetric signatures',
+    );
+  } else if (!JWT_ALGORITHMS.includes(algorithm)) {
     problems.push(`algorithm: must be one of ${JWT_ALGORITHMS.join(', ')} (got ${describe(algorithm)})`);
   }
   const keys = JWT_ALGORITHMS.includes(algorithm) ? resolveKeys(o, algorithm, problems) : undefined;
+  const permanentTokenKeys = resolvePermanentTokenKeys(o.permanentTokenSecrets, keys?.signingKey, problems);
 
   const accessTokenTtl = duration('accessTokenTtl', { positive: true });
   const leeway = duration('leeway');
@@ -121,11 +131,12 @@ export function resolveOptions(
   ) {
     problems.push('userService: required, an object with validateCredentials(username, password) and findById(id)');
   }
-  if (problems.length > 0 || !keys) throw new JwtDevicesConfigError(problems);
+  if (problems.length > 0 || !keys || !permanentTokenKeys) throw new JwtDevicesConfigError(nameSources(problems, fromJwtModule.sources));
   return {
     algorithm,
     signingKey: keys.signingKey,
     verificationKey: keys.verificationKey,
+    permanentTokenKeys,
     accessTokenTtl: accessTokenTtl!,
     leeway: leeway!,
     issuer,

@@ -1,6 +1,7 @@
 import type { JwtDevicesUserService } from '../jwt-devices-user.js';
 import type { SigningKeys } from './key-policy.js';
 import type { JwtAlgorithm, JwtDevicesInvalidationOptions } from './module-options.js';
+import type { PermanentTokenKeys } from './permanent-token-keys.js';
 
 /** Options after validation: durations in seconds, defaults applied; the keys travel apart (see ValidatedJwtDevicesOptions). */
 export interface ResolvedJwtDevicesOptions {
@@ -29,4 +30,4 @@ export interface ResolvedJwtDevicesOptions {
 }
 
 /** What `resolveOptions` returns: the options and the parsed keys, split apart by the module's providers. */
-export type ValidatedJwtDevicesOptions = ResolvedJwtDevicesOptions & SigningKeys;
+export type ValidatedJwtDevicesOptions = ResolvedJwtDevicesOptions & SigningKeys & { permanentTokenKeys: PermanentTokenKeys };

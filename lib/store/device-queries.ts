@@ -9,8 +9,9 @@ type ColumnMetadata = Repository<Device>['metadata']['columns'][number];
 const PROPERTIES: DeviceProperty[] = [
   'id',
   'userId',
-  'permanentTokenHash',
-  'previousTokenHash',
+  'tokenHash',
+  'generation',
+  'legacyTokenHash',
   'rotatedAt',
   'name',
   'details',
@@ -33,7 +34,7 @@ const INSERTED_ID: Partial<Record<string, InsertedId>> = {
   mariadb: { returning: false, read: (result) => (result.raw as { insertId?: unknown } | undefined)?.insertId },
 };
 
-type Statements = Record<'byId' | 'byTokenHash' | 'byPreviousTokenHash' | 'insert' | 'rotate' | 'touch' | 'retire' | 'findRetired', string>;
+type Statements = Record<'byId' | 'byLegacyTokenHash' | 'insert' | 'setTokenHash' | 'rotate' | 'touch' | 'findRetired', string>;
 
 /**
  * The statements of the hot requests (every authenticated request, refresh and login) in plain
@@ -72,18 +73,13 @@ export class DeviceQueries {
     device.id = id;
   }
 
-  /** Remembers a rotated-away token hash, so its later use is recognised as reuse. */
-  async retire(deviceId: number, hash: string, now: Date): Promise<void> {
-    await this.run(this.sql.retire, [hash, deviceId, this.dataSource.driver.preparePersistentValue(now, this.retiredAt)]);
-  }
-
-  /** The device a rotated-away token belonged to, and when it was retired, if it was. */
-  async findRetired(hash: string): Promise<{ deviceId: number; retiredAt: Date } | null> {
+  /** The device a token rotated away before the upgrade to version 2 tokens belonged to, and when, if it was. */
+  async findRetired(hash: string): Promise<{ deviceId: number; retiredAt: number } | null> {
     const { records = [] } = await this.run(this.sql.findRetired, [hash]);
     if (records.length === 0) return null;
     return {
       deviceId: Number(records[0].device_id),
-      retiredAt: this.dataSource.driver.prepareHydratedValue(records[0].retired_at, this.retiredAt) as Date,
+      retiredAt: this.dataSource.driver.prepareHydratedValue(records[0].retired_at, this.retiredAt) as number,
     };
   }
 
@@ -91,23 +87,31 @@ export class DeviceQueries {
     return this.selectOne(this.sql.byId, id);
   }
 
-  findByTokenHash(hash: string): Promise<Device | null> {
-    return this.selectOne(this.sql.byTokenHash, hash);
+  findByLegacyTokenHash(hash: string): Promise<Device | null> {
+    return this.selectOne(this.sql.byLegacyTokenHash, hash);
   }
 
-  findByPreviousTokenHash(hash: string): Promise<Device | null> {
-    return this.selectOne(this.sql.byPreviousTokenHash, hash);
+  /** Stores the hash of a new device's first token, which names the id the INSERT gave; false when the device is gone. */
+  async setTokenHash(id: number, hash: string): Promise<boolean> {
+    const result = await this.run(this.sql.setTokenHash, [hash, id]);
+    return result.affected === 1;
   }
 
-  /** One conditional update: only a caller that presents the current hash can rotate it. */
-  async rotate(id: number, presentedHash: string, nextHash: string, now: Date): Promise<boolean> {
-    const when = this.toDatabase('rotatedAt', now);
-    const result = await this.run(this.sql.rotate, [nextHash, presentedHash, when, this.toDatabase('lastRequestDatetime', now), id, presentedHash]);
+  /** One conditional update of the row, by primary key: only the caller that read `generation` as current can win it. */
+  async rotate(id: number, generation: number, nextHash: string, now: number): Promise<boolean> {
+    const result = await this.run(this.sql.rotate, [
+      generation + 1,
+      nextHash,
+      this.toDatabase('rotatedAt', now),
+      this.toDatabase('lastRequestDatetime', now),
+      id,
+      generation,
+    ]);
     return result.affected === 1;
   }
 
   /** Records a refresh without rotation; false when the device is gone. */
-  async touch(id: number, now: Date): Promise<boolean> {
+  async touch(id: number, now: number): Promise<boolean> {
     const result = await this.run(this.sql.touch, [this.toDatabase('lastRequestDatetime', now), id]);
     return result.affected === 1;
   }
@@ -125,21 +129,17 @@ export class DeviceQueries {
     const retiredTable = tableName(retired.tablePath);
     return {
       byId: select('id'),
-      byTokenHash: select('permanentTokenHash'),
-      byPreviousTokenHash: select('previousTokenHash'),
+      byLegacyTokenHash: select('legacyTokenHash'),
       insert:
         `INSERT INTO ${table} (${INSERTED_PROPERTIES.map(column).join(', ')}) ` +
         `VALUES (${INSERTED_PROPERTIES.map((_, index) => param(index)).join(', ')})` +
         (this.insertedId?.returning ? ` RETURNING ${column('id')}` : ''),
+      setTokenHash: `UPDATE ${table} SET ${column('tokenHash')} = ${param(0)} WHERE ${column('id')} = ${param(1)}`,
       rotate:
-        `UPDATE ${table} SET ${column('permanentTokenHash')} = ${param(0)}, ` +
-        `${column('previousTokenHash')} = ${param(1)}, ${column('rotatedAt')} = ${param(2)}, ` +
-        `${column('lastRequestDatetime')} = ${param(3)} ` +
-        `WHERE ${column('id')} = ${param(4)} AND ${column('permanentTokenHash')} = ${param(5)}`,
+        `UPDATE ${table} SET ${column('generation')} = ${param(0)}, ${column('tokenHash')} = ${param(1)}, ` +
+        `${column('rotatedAt')} = ${param(2)}, ${column('lastRequestDatetime')} = ${param(3)} ` +
+        `WHERE ${column('id')} = ${param(4)} AND ${column('generation')} = ${param(5)}`,
       touch: `UPDATE ${table} SET ${column('lastRequestDatetime')} = ${param(0)} WHERE ${column('id')} = ${param(1)}`,
-      retire:
-        `INSERT INTO ${retiredTable} (${retiredColumn('tokenHash')}, ${retiredColumn('deviceId')}, ${retiredColumn('retiredAt')}) ` +
-        `VALUES (${param(0)}, ${param(1)}, ${param(2)})`,
       findRetired:
         `SELECT ${retiredColumn('deviceId')} AS device_id, ${retiredColumn('retiredAt')} AS retired_at ` +
         `FROM ${retiredTable} WHERE ${retiredColumn('tokenHash')} = ${param(0)}`,

@@ -63,12 +63,13 @@ export class DeviceStore {
     return device;
   }
 
-  findByTokenHash(hash: string): Promise<Device | null> {
-    return this.db(() => this.queries.findByTokenHash(hash));
+  findByLegacyTokenHash(hash: string): Promise<Device | null> {
+    return this.db(() => this.queries.findByLegacyTokenHash(hash));
   }
 
-  findByPreviousTokenHash(hash: string): Promise<Device | null> {
-    return this.db(() => this.queries.findByPreviousTokenHash(hash));
+  /** Stores the first token hash of a device just inserted; false when it is gone already. */
+  setTokenHash(id: number, hash: string): Promise<boolean> {
+    return this.db(() => this.queries.setTokenHash(id, hash));
   }
 
   /** The devices the database matches to `userId`, by id; callers check the owner exactly (see usageOfUser). */
@@ -84,24 +85,19 @@ export class DeviceStore {
     return this.db(() => this.devices.find({ select: { id: true, userId: true, name: true, lastRequestDatetime: true }, where: { userId } }));
   }
 
-  /** Swaps the token hash in one conditional update that only a caller presenting the current hash can win. */
-  async rotate(id: number, presentedHash: string, nextHash: string, now: Date): Promise<boolean> {
-    const rotated = await this.db(() => this.queries.rotate(id, presentedHash, nextHash, now));
+  /** Moves the device from `generation` to the next with one conditional update by primary key, which one caller wins. */
+  async rotate(id: number, generation: number, nextHash: string, now: number): Promise<boolean> {
+    const rotated = await this.db(() => this.queries.rotate(id, generation, nextHash, now));
     if (rotated) this.recent.forget([id]);
     return rotated;
   }
 
   /** Records a use of the device; false when it is gone. */
-  touch(id: number, now: Date): Promise<boolean> {
+  touch(id: number, now: number): Promise<boolean> {
     return this.db(() => this.queries.touch(id, now));
   }
 
-  /** Records a rotated-away hash. Throws the driver's own error: the caller decides whether it matters. */
-  retire(deviceId: number, hash: string, now: Date): Promise<void> {
-    return this.queries.retire(deviceId, hash, now);
-  }
-
-  findRetired(hash: string): Promise<{ deviceId: number; retiredAt: Date } | null> {
+  findRetired(hash: string): Promise<{ deviceId: number; retiredAt: number } | null> {
     return this.db(() => this.queries.findRetired(hash));
   }
 
@@ -109,7 +105,7 @@ export class DeviceStore {
     await this.db(() => this.retiredTokens.delete({ tokenHash: hash }));
   }
 
-  /** Deletes devices and their rotated-away hashes, and tells every instance to forget them; returns how many rows went. */
+  /** Deletes devices and the rotated-away hashes left of them from before the upgrade, and tells every instance to forget them; returns how many devices went. */
   async deleteIds(ids: number[]): Promise<number> {
     const result = await this.db(() => this.devices.delete({ id: In(ids) }));
     this.recent.forget(ids);
@@ -120,7 +116,7 @@ export class DeviceStore {
   }
 
   /** Up to `limit` ids, lowest first, of devices idle since before `idleCutoff` or created before `ageCutoff`. */
-  async expiredIds(idleCutoff: Date, ageCutoff: Date | undefined, limit: number): Promise<number[]> {
+  async expiredIds(idleCutoff: number, ageCutoff: number | undefined, limit: number): Promise<number[]> {
     const query = this.devices
       .createQueryBuilder('device')
       .select('device.id', 'id')
@@ -132,7 +128,7 @@ export class DeviceStore {
     return rows.map(({ id }) => Number(id));
   }
 
-  async deleteRetiredBefore(cutoff: Date): Promise<void> {
+  async deleteRetiredBefore(cutoff: number): Promise<void> {
     await this.db(() => this.retiredTokens.delete({ retiredAt: LessThan(cutoff) }));
   }
 

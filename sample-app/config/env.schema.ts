@@ -47,6 +47,8 @@ const duration = parsed("must be seconds or a duration such as '90s', '30m', '12
   const seconds = parseDuration(value);
   return typeof seconds === 'number' ? seconds : undefined;
 });
+/** Comma-separated secrets (base64 or hex text has no commas); never quoted in an error. */
+const secretList = secret.transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item.length > 0));
 const list = parsed('must be a comma-separated list such as Bearer,JWT', (value) => {
   const items = value.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
   return items.length > 0 ? items : undefined;
@@ -64,14 +66,22 @@ const redisUrl = text.refine((url) => /^rediss?:\/\/./.test(url), { error: 'must
 const redisInvalidation = redisUrl.transform((url) => ({ redis: { url } }));
 
 /** The module options the environment can set: all but the app's user service. */
-export type JwtDevicesEnvOptions = Omit<JwtDevicesRuntimeOptions, 'userService'>;
+// Objects, not variables: jwtModuleOptions holds the key, algorithm, lifetime, issuer and audience, which have variables of their own.
+export type JwtDevicesEnvOptions = Omit<JwtDevicesRuntimeOptions, 'userService' | 'jwtModuleOptions'>;
 
 /** The type of each module option's variable; the module itself checks the values (ranges, key strength, combinations). */
 export const JWT_DEVICES_OPTIONS = {
   secret,
   privateKey: pem,
   publicKey: pem,
-  algorithm: oneOf(JWT_ALGORITHMS),
+  permanentTokenSecrets: secretList,
+  algorithm: text
+    // EdDSA gets its reason: the sample app accepted it before @nestjs/jwt signed the tokens.
+    .refine((value) => value !== 'EdDSA', {
+      abort: true,
+      message: 'EdDSA is not supported: access tokens are signed by @nestjs/jwt (jsonwebtoken), which has no EdDSA; use ES256 with a P-256 key pair',
+    })
+    .pipe(oneOf(JWT_ALGORITHMS)),
   accessTokenTtl: duration,
   leeway: duration,
   issuer: text,

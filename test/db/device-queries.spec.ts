@@ -25,13 +25,14 @@ class QueryLog implements Logger {
 function newDevice(hash: string, at: Date): Device {
   return Object.assign(new Device(), {
     userId: '42',
-    permanentTokenHash: hash,
-    previousTokenHash: null,
+    tokenHash: null,
+    generation: 0,
+    legacyTokenHash: hash,
     rotatedAt: null,
     name: 'Firefox on Linux',
     details: 'device details',
-    created: at,
-    lastRequestDatetime: at,
+    created: at.getTime(),
+    lastRequestDatetime: at.getTime(),
   });
 }
 
@@ -72,23 +73,25 @@ forEachDatabase((database) => {
       await assert.rejects(queries.insert(newDevice(hash('a'), new Date())), 'a second device with the same token hash was stored');
       assert.equal(log.errors.length, errorsBefore + 1);
       assert.match(log.errors.at(-1)!, /^INSERT INTO/i);
-      assert.equal(await dataSource.getRepository(Device).countBy({ permanentTokenHash: hash('a') }), 1);
+      assert.equal(await dataSource.getRepository(Device).countBy({ legacyTokenHash: hash('a') }), 1);
     });
 
     it('statements are in the query log, as TypeORM logs its own', async () => {
       const before = log.queries.length;
-      const device = (await dataSource.getRepository(Device).findOneByOrFail({ permanentTokenHash: hash('b') }))!;
-      const rotated = await queries.rotate(device.id, hash('b'), hash('c'), new Date());
-      assert.equal(rotated, true);
+      const device = (await dataSource.getRepository(Device).findOneByOrFail({ legacyTokenHash: hash('b') }))!;
+      assert.equal(await queries.rotate(device.id, device.generation, hash('c'), Date.now()), true);
+      assert.equal(await queries.rotate(device.id, device.generation, hash('d'), Date.now()), false, 'a second rotation from the same generation loses');
+      const rotated = await dataSource.getRepository(Device).findOneByOrFail({ id: device.id });
+      assert.deepEqual([rotated.generation, rotated.tokenHash, rotated.legacyTokenHash], [device.generation + 1, hash('c'), hash('b')]);
       assert.ok(log.queries.slice(before).some((query) => /^UPDATE/i.test(query)), log.queries.slice(before).join('\n'));
     });
 
     it('keeps answering after the DataSource is closed and opened again', async () => {
-      const device = (await queries.findByTokenHash(hash('c')))!;
+      const device = (await queries.findByLegacyTokenHash(hash('b')))!;
       await dataSource.destroy();
       await dataSource.initialize();
-      assert.deepEqual({ ...(await queries.findByTokenHash(hash('c')))! }, { ...device });
-      assert.equal(await queries.touch(device.id, new Date()), true);
+      assert.deepEqual({ ...(await queries.findByLegacyTokenHash(hash('b')))! }, { ...device });
+      assert.equal(await queries.touch(device.id, Date.now()), true);
     });
   });
 });

@@ -13,7 +13,7 @@ const mentioned = (name: string) => reference.includes(`\`${name}\``);
 
 // Options without a default are listed here; the mapped type makes a new option a compile error until it is added.
 const OPTIONS: { [K in keyof Required<JwtDevicesModuleOptions>]: true } = {
-  secret: true, privateKey: true, publicKey: true, algorithm: true, accessTokenTtl: true, leeway: true, issuer: true,
+  secret: true, privateKey: true, publicKey: true, jwtModuleOptions: true, permanentTokenSecrets: true, algorithm: true, accessTokenTtl: true, leeway: true, issuer: true,
   audience: true, authHeaderPrefixes: true, authCookie: true, allowRefresh: true, refreshExpirationDelta: true,
   permanentTokenAuth: true, permanentTokenExpirationDelta: true, permanentTokenExpirationAccuracy: true,
   permanentTokenMaxAge: true, rotatePermanentTokens: true, rotationGracePeriod: true, deviceCacheTtl: true,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
+import { constants, createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import { TestApp, TEST_SECRET, useTestApp, type AdapterName } from '../fixtures/test-app.js';
 import { TestAppController } from '../fixtures/test-app.controller.js';
@@ -31,7 +31,8 @@ const hmac = (secret: string | Buffer, hash = 'sha256') => (input: string) => cr
 const rsa = (key: string) => (input: string) => sign('sha256', Buffer.from(input), key);
 const ecdsa = (key: string, dsaEncoding: 'ieee-p1363' | 'der' = 'ieee-p1363') => (input: string) =>
   sign('sha256', Buffer.from(input), { key, dsaEncoding });
-const eddsa = (key: string) => (input: string) => sign(null, Buffer.from(input), key);
+const rsaPss = (key: string) => (input: string) =>
+  sign('sha256', Buffer.from(input), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST });
 
 const HS256 = { alg: 'HS256', typ: 'JWT' };
 
@@ -48,12 +49,11 @@ function nowSeconds(app: TestApp): number {
   return Math.floor(app.clock.now().getTime() / 1000);
 }
 
-function pemPair(type: 'rsa' | 'ec' | 'ed25519', namedCurve = 'prime256v1'): { privateKey: string; publicKey: string } {
+function pemPair(type: 'rsa' | 'ec', namedCurve = 'prime256v1'): { privateKey: string; publicKey: string } {
   const publicKeyEncoding = { type: 'spki', format: 'pem' } as const;
   const privateKeyEncoding = { type: 'pkcs8', format: 'pem' } as const;
   if (type === 'rsa') return generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding, privateKeyEncoding });
-  if (type === 'ec') return generateKeyPairSync('ec', { namedCurve, publicKeyEncoding, privateKeyEncoding });
-  return generateKeyPairSync('ed25519', { publicKeyEncoding, privateKeyEncoding });
+  return generateKeyPairSync('ec', { namedCurve, publicKeyEncoding, privateKeyEncoding });
 }
 
 const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
@@ -547,22 +547,26 @@ forEachDatabase((database) => {
     });
   });
 
-  describe('EdDSA', () => {
-    const keys = pemPair('ed25519');
-    const app = useTestApp(db, { module: { algorithm: 'EdDSA', secret: undefined, ...keys } });
+  describe('PS256', () => {
+    const keys = pemPair('rsa');
+    const app = useTestApp(db, { module: { algorithm: 'PS256', secret: undefined, ...keys } });
     let alice: { token: string; device_id: number; claims: Claims };
     before(async () => {
       const login = await app().login('alice');
       alice = { token: login.token, device_id: login.device_id, claims: decodeSegment(login.token, 1) };
     });
 
-    it('logs in with an EdDSA token that authenticates', async () => {
-      assert.equal(decodeSegment(alice.token, 0).alg, 'EdDSA');
+    it('logs in with a PS256 token that authenticates', async () => {
+      assert.equal(decodeSegment(alice.token, 0).alg, 'PS256');
       await assertProfile(app(), bearer(alice.token), { id: 1, username: 'alice', device_id: alice.device_id });
     });
 
-    it('an EdDSA token signed with another Ed25519 key is refused', async () => {
-      await assertRefused(app(), bearer(forge({ alg: 'EdDSA', typ: 'JWT' }, alice.claims, eddsa(pemPair('ed25519').privateKey))));
+    it('a PS256 token signed with another RSA key is refused', async () => {
+      await assertRefused(app(), bearer(forge({ alg: 'PS256', typ: 'JWT' }, alice.claims, rsaPss(pemPair('rsa').privateKey))));
+    });
+
+    it('an RS256 token signed with the right key is refused (not the pinned algorithm)', async () => {
+      await assertRefused(app(), bearer(forge({ alg: 'RS256', typ: 'JWT' }, alice.claims, rsa(keys.privateKey))));
     });
 
     it('a token whose payload was changed after signing is refused', async () => {

@@ -12,10 +12,10 @@ forEachServer((database) => {
       const session = await app().login('alice');
       const response = await app().request({ method: 'GET', path: '/app/bare-guard', headers: { Authorization: `Bearer ${session.token}` } });
       assert.equal(response.status, 200);
-      assert.deepEqual(response.json, { id: app().users.byName('alice').id });
+      assert.deepEqual(response.json, { id: app().users.byName('alice').id, device_id: session.device_id });
     });
 
-    it('a bare AuthGuard("jwt-devices") answers a logged-out device\'s token with 401, not 500', async () => {
+    it('a bare AuthGuard("jwt-devices") answers a logged-out device\'s token with the module\'s 401, not 500', async () => {
       const session = await app().login('alice');
       const logout = await app().request({
         method: 'DELETE',
@@ -25,7 +25,7 @@ forEachServer((database) => {
       assert.equal(logout.status, 204);
       const response = await app().request({ method: 'GET', path: '/app/bare-guard', headers: { Authorization: `Bearer ${session.token}` } });
       assert.equal(response.status, 401);
-      assert.deepEqual(response.json, { statusCode: 401, message: 'Unauthorized' });
+      assert.deepEqual(response.json, { statusCode: 401, message: 'Invalid or expired access token.', error: 'Unauthorized' });
     });
 
     it('a bare AuthGuard("permanent-token") admits a live permanent token and answers a refused one with 401, not 500', async () => {

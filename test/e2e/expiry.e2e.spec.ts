@@ -38,7 +38,7 @@ async function deviceIds(app: TestApp): Promise<number[]> {
 async function lastRequestMs(app: TestApp, deviceId: number): Promise<number> {
   const device = (await app.devices()).find(({ id }) => id === deviceId);
   assert.ok(device, `device ${deviceId} exists`);
-  return device.lastRequestDatetime.getTime();
+  return device.lastRequestDatetime;
 }
 
 /**

@@ -80,8 +80,8 @@ forEachServer((database) => {
       assert.equal(device.userId, '1');
       assert.equal(device.name, 'Pixel 8');
       assert.equal(device.details, 'okhttp/4');
-      assert.notEqual(device.permanentTokenHash, body.permanent_token);
-      assert.match(device.permanentTokenHash, /^[0-9a-f]{64}$/);
+      assert.notEqual(device.tokenHash, body.permanent_token);
+      assert.match(device.tokenHash!, /^[0-9a-f]{64}$/);
     });
 
     it("puts the device id into the token's device_id claim as a string, beside user_id and username", async () => {

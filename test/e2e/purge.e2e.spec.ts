@@ -24,13 +24,14 @@ async function seedDevices(app: TestApp, count: number, times: SeedTimes): Promi
     const rows = Array.from({ length: Math.min(INSERT_CHUNK, count - offset) }, (_, index) =>
       repository.create({
         userId: String(((offset + index) % 3) + 1),
-        permanentTokenHash: createHash('sha256').update(randomBytes(32)).digest('hex'),
-        previousTokenHash: null,
+        tokenHash: createHash('sha256').update(randomBytes(32)).digest('hex'),
+        generation: 0,
+        legacyTokenHash: null,
         rotatedAt: null,
         name: `seeded ${offset + index}`,
         details: '',
-        created: times.created,
-        lastRequestDatetime: times.lastRequestDatetime,
+        created: times.created.getTime(),
+        lastRequestDatetime: times.lastRequestDatetime.getTime(),
       }),
     );
     await repository.insert(rows);

@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { LoginBody } from '../fixtures/test-app.js';
+import { Device, RetiredToken } from '../../lib/index.js';
+import { PermanentTokenCodec } from '../../lib/crypto/permanent-token-codec.js';
+import { resolvePermanentTokenKeys } from '../../lib/options/permanent-token-keys.js';
+import { TestApp, TEST_SECRET } from '../fixtures/test-app.js';
 import { forEachServer, useFreshDatabase } from '../support/databases.js';
 import type { HttpResponse, RequestHeaders, RequestOptions } from '../support/http.js';
 import { bearer, useArena, withoutDevices, type Arena, type StoreSnapshot } from './support/arena.js';
@@ -84,11 +88,86 @@ async function assertAllDead(arena: Arena, permanentTokens: string[], accessToke
   for (const token of accessTokens) await arena.assertRefused({ method: 'GET', path: '/profile', headers: bearer(token) }, { status: 401, message: MESSAGES.invalidAccessToken, unchanged });
 }
 
+/** The keys a deployment derives from these secrets, as the module does. */
+function keysOf(secrets: string[]): Buffer[] {
+  const problems: string[] = [];
+  const keys = resolvePermanentTokenKeys(secrets, undefined, problems);
+  assert.deepEqual(problems, []);
+  return [...keys!];
+}
+
+/** How many statements the app sent to its database while `work` ran. */
+async function statementsDuring(arena: Arena, work: () => Promise<unknown>): Promise<number> {
+  const logger = arena.app.dataSource.logger;
+  const original = logger.logQuery;
+  let count = 0;
+  logger.logQuery = (...args) => {
+    count++;
+    return original.apply(logger, args);
+  };
+  try {
+    await work();
+  } finally {
+    logger.logQuery = original;
+  }
+  return count;
+}
+
+/** The token with one base64url character changed at `index` (counted from the end when negative). */
+function withCharacterChanged(token: string, index: number): string {
+  const at = index < 0 ? token.length + index : index;
+  const replacement = token[at] === 'A' ? 'B' : 'A';
+  return `${token.slice(0, at)}${replacement}${token.slice(at + 1)}`;
+}
+
 function retiredOf(store: StoreSnapshot, deviceId: number): unknown[] {
   return store.retired.filter((row) => row.deviceId === deviceId);
 }
 
 forEachServer((database) => {
+  describe('permanent-token keys: rotated through permanentTokenSecrets', () => {
+    const db = useFreshDatabase(database);
+    const OLD = 'the-old-permanent-token-key-of-32-bytes-or-more';
+    const NEW = 'the-new-permanent-token-key-of-32-bytes-or-more';
+    const refresh = (app: TestApp, token: string) => app.request<{ permanent_token?: string }>({ method: 'POST', path: REFRESH, headers: { 'Permanent-Token': token } });
+    const withApp = async <T>(secrets: string[] | undefined, work: (app: TestApp) => Promise<T>): Promise<T> => {
+      const app = await TestApp.start(db(), { module: secrets ? { permanentTokenSecrets: secrets } : {} });
+      try {
+        return await work(app);
+      } finally {
+        await app.close();
+      }
+    };
+
+    it('verifies tokens of the old key while the new one signs, and refuses the old key once it is dropped', async () => {
+      const fromDefault = await withApp(undefined, (app) => app.login('alice'));
+      const fromOld = await withApp([OLD], (app) => app.login('alice'));
+      const [rotatedDefault, rotatedOld] = await withApp([NEW, OLD, TEST_SECRET], async (app) => {
+        const fromSecret = await refresh(app, fromDefault.permanent_token);
+        assert.equal(fromSecret.status, 200, 'the default key is derived from `secret`, so listing the secret keeps its tokens');
+        const fromOldKey = await refresh(app, fromOld.permanent_token);
+        assert.equal(fromOldKey.status, 200, fromOldKey.text);
+        return [fromSecret.json!.permanent_token!, fromOldKey.json!.permanent_token!];
+      });
+      const signedByNew = new PermanentTokenCodec(keysOf([NEW]));
+      assert.ok(signedByNew.read(rotatedOld) && signedByNew.read(rotatedDefault), 'the first key signs');
+      assert.equal(new PermanentTokenCodec(keysOf([OLD])).read(rotatedOld), null);
+      await withApp([NEW], async (app) => {
+        assert.equal((await refresh(app, rotatedOld)).status, 200);
+        const devices = await app.devices();
+        const fresh = await app.login('alice');
+        assert.equal((await refresh(app, fresh.permanent_token)).status, 200);
+        assert.equal(devices.length, 2);
+      });
+      await withApp([OLD], async (app) => {
+        const before = await app.devices();
+        assert.equal((await refresh(app, rotatedDefault)).status, 400, 'a token signed by a key no longer listed');
+        assert.deepEqual(await app.devices(), before);
+        assert.equal(await app.dataSource.getRepository(RetiredToken).count(), 0);
+      });
+    });
+  });
+
   describe('stolen, guessed and replayed permanent tokens', () => {
     const arena = useArena(useFreshDatabase(database));
 
@@ -184,6 +263,103 @@ forEachServer((database) => {
       }
     });
 
+    it('keeps one row per device, changed in place, and adds no retired row over 50 refreshes', async () => {
+      const login = await arena().login('alice');
+      const before = await arena().snapshot();
+      let token = login.permanent_token;
+      for (let round = 0; round < 50; round++) {
+        arena().app.clock.advance(60);
+        const refreshed = await arena().refresh(token);
+        assert.equal(refreshed.status, 200, refreshed.text);
+        token = refreshed.json!.permanent_token!;
+      }
+      const after = await arena().snapshot();
+      assert.equal(after.devices.length, before.devices.length);
+      assert.deepEqual(after.retired, before.retired);
+      const row = after.devices.find(({ id }) => id === login.device_id)!;
+      assert.deepEqual([row.generation, row.tokenHash], [50, sha256Hex(token)]);
+    });
+
+    for (const back of [1, 2, 50, 100]) {
+      it(`refuses the token of ${back} rotation(s) back within the grace period and keeps the device; after it, revokes the device`, async () => {
+        const login = await arena().login('alice');
+        const tokens = [login.permanent_token];
+        for (let round = 0; round < back; round++) {
+          const refreshed = await arena().refresh(tokens.at(-1)!);
+          assert.equal(refreshed.status, 200, refreshed.text);
+          tokens.push(refreshed.json!.permanent_token!);
+        }
+        const earlier = tokens[tokens.length - 1 - back];
+        await withClockAdvanced(arena(), GRACE_SECONDS - 1, async () => {
+          await arena().assertRefused({ method: 'POST', path: REFRESH, headers: { 'Permanent-Token': earlier } }, INVALID);
+        });
+        await withClockAdvanced(arena(), GRACE_SECONDS + 1, async () => {
+          const before = await arena().snapshot();
+          assertCleanError(await arena().refresh(earlier), 400, MESSAGES.invalidPermanentToken, arena().loot);
+          assert.deepEqual(await arena().snapshot(), withoutDevices(before, [login.device_id]), 'exactly that device went');
+          await assertAllDead(arena(), [tokens.at(-1)!], []);
+        });
+      });
+    }
+
+    it('revokes the device for a token two rotations back when its own rotation is older than the grace period, even though the last one is recent', async () => {
+      const login = await arena().login('alice');
+      const first = await arena().refresh(login.permanent_token);
+      await withClockAdvanced(arena(), GRACE_SECONDS + 5, async () => {
+        const second = await arena().refresh(first.json!.permanent_token!);
+        assert.equal(second.status, 200, second.text);
+        const before = await arena().snapshot();
+        assertCleanError(await arena().refresh(login.permanent_token), 400, MESSAGES.invalidPermanentToken, arena().loot);
+        assert.deepEqual(await arena().snapshot(), withoutDevices(before, [login.device_id]));
+      });
+    });
+
+    for (const [name, forge] of [
+      ['its MAC changed', (token: string) => withCharacterChanged(token, -2)],
+      ['a random byte changed (garbled)', (token: string) => withCharacterChanged(token, 40)],
+      ['its device id changed', (token: string) => withCharacterChanged(token, 7)],
+      ['its generation raised, MAC unchanged', (token: string) => withCharacterChanged(token, 21)],
+    ] as const) {
+      it(`refuses a version 2 token with ${name}: the one 400, before any statement reaches the database`, async () => {
+        const victim = await arena().login('alice');
+        const forged = forge(victim.permanent_token);
+        assert.notEqual(forged, victim.permanent_token);
+        const statements = await statementsDuring(arena(), () =>
+          arena().request({ method: 'POST', path: REFRESH, headers: { 'Permanent-Token': forged } }).then((response) => assertCleanError(response, 400, MESSAGES.invalidPermanentToken, arena().loot)),
+        );
+        assert.equal(statements, 0, 'the database was asked about a token whose MAC fails');
+        await arena().assertRefused({ method: 'POST', path: REFRESH, headers: { 'Permanent-Token': forged } }, INVALID);
+        assert.equal((await arena().refresh(victim.permanent_token)).status, 200, "the victim's real token still works");
+      });
+    }
+
+    it("refuses another deployment's token naming a real device, and a guessed one with a valid structure, without reading the database", async () => {
+      const victim = await arena().login('alice');
+      const [device] = (await arena().snapshot()).devices.filter(({ id }) => id === victim.device_id);
+      const claims = { deviceId: victim.device_id, created: device.created as number, generation: 0, issuedAt: arena().app.clock.now().getTime() };
+      const otherDeployment = new PermanentTokenCodec(keysOf(['another-deployment-secret-of-32-bytes-or-more'])).issue(claims).token;
+      const guessed = Buffer.concat([Buffer.from([2]), randomBytes(54)]);
+      guessed.writeUIntBE(victim.device_id, 1, 6);
+      for (const token of [otherDeployment, guessed.toString('base64url')]) {
+        const statements = await statementsDuring(arena(), () =>
+          arena().request({ method: 'POST', path: REFRESH, headers: { 'Permanent-Token': token } }).then((response) => assertCleanError(response, 400, MESSAGES.invalidPermanentToken, arena().loot)),
+        );
+        assert.equal(statements, 0, 'the database was asked about a token whose MAC fails');
+        await arena().assertRefused({ method: 'POST', path: REFRESH, headers: { 'Permanent-Token': token } }, INVALID);
+      }
+      assert.equal((await arena().refresh(victim.permanent_token)).status, 200);
+    });
+
+    it('refuses, writing nothing, a token of a later generation than the row holds (a database restored from a backup)', async () => {
+      const login = await arena().login('alice');
+      const first = await arena().refresh(login.permanent_token);
+      const second = await arena().refresh(first.json!.permanent_token!);
+      assert.equal(second.status, 200, second.text);
+      await arena().app.dataSource.getRepository(Device).update({ id: login.device_id }, { generation: 1, tokenHash: sha256Hex(first.json!.permanent_token!) });
+      await arena().assertRefused({ method: 'POST', path: REFRESH, headers: { 'Permanent-Token': second.json!.permanent_token! } }, INVALID);
+      assert.equal((await arena().refresh(first.json!.permanent_token!)).status, 200, 'the token the restored row holds still works');
+    });
+
     it(`lets exactly one of ${PARALLEL} parallel refreshes of one token rotate it; the others get the clean 400 and the store holds one new hash`, async () => {
       const login = await arena().login('bob');
       const before = await arena().snapshot();
@@ -193,18 +369,11 @@ forEachServer((database) => {
       assert.equal(winners.length, 1, `statuses: ${responses.map(({ status }) => status).join(',')}`);
       for (const loser of responses.filter(({ status }) => status !== 200)) assertCleanError(loser, 400, MESSAGES.invalidPermanentToken, arena().loot);
 
-      const now = arena().app.clock.now();
+      const now = arena().app.clock.now().getTime();
       const expected = structuredClone(before);
       const row = expected.devices.find(({ id }) => id === login.device_id)!;
-      Object.assign(row, {
-        permanentTokenHash: sha256Hex(winners[0].json!.permanent_token!),
-        previousTokenHash: sha256Hex(login.permanent_token),
-        rotatedAt: now,
-        lastRequestDatetime: now,
-      });
-      expected.retired = [...expected.retired, { tokenHash: sha256Hex(login.permanent_token), deviceId: login.device_id, retiredAt: now }];
-      expected.retired.sort((a, b) => String(a.tokenHash).localeCompare(String(b.tokenHash)));
-      assert.deepEqual(await arena().snapshot(), expected);
+      Object.assign(row, { tokenHash: sha256Hex(winners[0].json!.permanent_token!), generation: 1, rotatedAt: now, lastRequestDatetime: now });
+      assert.deepEqual(await arena().snapshot(), expected, 'one row changed, in place; no row was added');
     });
 
     it('ends refreshes racing a logout of the same device with it gone, all its tokens dead, no 5xx and no other device touched', async () => {

@@ -25,7 +25,7 @@ const publicKeyEncoding = { type: 'spki', format: 'pem' } as const;
 const privateKeyEncoding = { type: 'pkcs8', format: 'pem' } as const;
 const p256Pair = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1', publicKeyEncoding, privateKeyEncoding });
 const ed25519Pair = () => generateKeyPairSync('ed25519', { publicKeyEncoding, privateKeyEncoding });
-const [P256, OTHER_P256, ED25519, OTHER_ED25519] = [p256Pair(), p256Pair(), ed25519Pair(), ed25519Pair()];
+const [P256, OTHER_P256, ED25519] = [p256Pair(), p256Pair(), ed25519Pair()];
 const RSA_PUBLIC_DER = createPublicKey(STRONG_RSA.publicKey).export({ type: 'spki', format: 'der' });
 const RSA_PUBLIC_BASE64 = RSA_PUBLIC_DER.toString('base64');
 const RSA_PUBLIC_JWK = JSON.stringify(createPublicKey(STRONG_RSA.publicKey).export({ format: 'jwk' }));
@@ -68,9 +68,16 @@ const WEAK_CONFIGS: WeakConfig[] = [
   ...['none', 'None', 'NONE', ''].map((algorithm) => ({
     name: `algorithm ${JSON.stringify(algorithm)}`,
     options: { algorithm: algorithm as JwtAlgorithm },
-    problem: /^algorithm: must be one of HS256, .*EdDSA/,
+    problem: /^algorithm: must be one of HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512 \(got/,
   })),
-  { name: "algorithm 'PS256' (not supported)", options: { algorithm: 'PS256' as JwtAlgorithm }, problem: /^algorithm: must be one of/ },
+  {
+    name: "algorithm 'EdDSA' (jsonwebtoken, under @nestjs/jwt, has none)",
+    options: asymmetric('EdDSA' as JwtAlgorithm, ED25519),
+    problem: /^algorithm: EdDSA is not supported: access tokens are signed and verified by @nestjs\/jwt \(jsonwebtoken 9\), which has no EdDSA; use ES256/,
+    hidden: [ED25519.privateKey],
+  },
+  { name: 'PS256 with a P-256 key pair', options: asymmetric('PS256', P256), problem: /^privateKey: a ec key cannot be used with PS256$/, hidden: [P256.privateKey] },
+  { name: 'PS256 with a 1024-bit RSA key pair', options: asymmetric('PS256', WEAK_RSA), problem: /^privateKey: RSA keys must have at least 2048 bits$/, hidden: [WEAK_RSA.privateKey] },
   { name: 'a leeway of 121 s', options: { leeway: 121 }, problem: /^leeway: must be at most 120 seconds \(got 121\)$/ },
   { name: "a leeway of '3m'", options: { leeway: '3m' }, problem: /^leeway: must be at most 120 seconds \(got 180\)$/ },
   { name: 'a negative leeway', options: { leeway: -1 }, problem: /^leeway: must be a non-negative number/ },
@@ -78,7 +85,7 @@ const WEAK_CONFIGS: WeakConfig[] = [
   { name: 'RS256 with only a public key', options: asymmetric('RS256', { publicKey: STRONG_RSA.publicKey }), problem: /^privateKey, publicKey: both required for RS256$/ },
   { name: 'RS256 with a secret instead of keys', options: { algorithm: 'RS256', secret: TEST_SECRET }, problem: /^secret: not used by RS256/, hidden: [TEST_SECRET] },
   { name: 'ES256 without keys', options: asymmetric('ES256', {}), problem: /^privateKey, publicKey: both required for ES256$/ },
-  { name: 'EdDSA without keys', options: asymmetric('EdDSA', {}), problem: /^privateKey, publicKey: both required for EdDSA$/ },
+  { name: 'PS256 without keys', options: asymmetric('PS256', {}), problem: /^privateKey, publicKey: both required for PS256$/ },
   { name: 'RS256 with a 1024-bit RSA key pair', options: asymmetric('RS256', WEAK_RSA), problem: /^privateKey: RSA keys must have at least 2048 bits$/, hidden: [WEAK_RSA.privateKey] },
   { name: 'RS256 with a 1536-bit RSA key pair', options: asymmetric('RS256', WEAKER_RSA), problem: /^publicKey: RSA keys must have at least 2048 bits$/, hidden: [WEAKER_RSA.privateKey] },
   { name: 'RS256 with a strong private key and a 1024-bit public key', options: asymmetric('RS256', { privateKey: STRONG_RSA.privateKey, publicKey: WEAK_RSA.publicKey }), problem: /^publicKey: RSA keys must have at least 2048 bits$/, hidden: [STRONG_RSA.privateKey] },
@@ -89,7 +96,7 @@ const WEAK_CONFIGS: WeakConfig[] = [
     hidden: [STRONG_RSA.privateKey],
   },
   { name: 'ES256 with two P-256 keys of different pairs', options: asymmetric('ES256', { privateKey: P256.privateKey, publicKey: OTHER_P256.publicKey }), problem: PAIR_MISMATCH, hidden: [P256.privateKey] },
-  { name: 'EdDSA with two Ed25519 keys of different pairs', options: asymmetric('EdDSA', { privateKey: ED25519.privateKey, publicKey: OTHER_ED25519.publicKey }), problem: PAIR_MISMATCH, hidden: [ED25519.privateKey] },
+  { name: 'PS256 with two RSA keys of different pairs', options: asymmetric('PS256', { privateKey: STRONG_RSA.privateKey, publicKey: OTHER_RSA.publicKey }), problem: PAIR_MISMATCH, hidden: [STRONG_RSA.privateKey] },
   { name: 'an RSA public key as the HS256 secret, as DER bytes', options: { secret: RSA_PUBLIC_DER }, problem: PUBLIC_KEY_SECRET('DER') },
   { name: 'an RSA public key as the HS256 secret, as JWK text', options: { secret: RSA_PUBLIC_JWK }, problem: PUBLIC_KEY_SECRET('JWK') },
   { name: 'an RSA public key as the HS256 secret, as base64 SPKI on one line', options: { secret: RSA_PUBLIC_BASE64 }, problem: PUBLIC_KEY_SECRET('base64 DER') },

@@ -22,7 +22,6 @@ function pem(type: 'rsa' | 'ec' | 'ed25519', namedCurve = 'prime256v1'): { priva
 const RSA = pem('rsa');
 const P256 = pem('ec', 'prime256v1');
 const P384 = pem('ec', 'secp384r1');
-const ED25519 = pem('ed25519');
 
 function resolve(options: Partial<JwtDevicesModuleOptions> & Record<string, unknown>, source?: 'forRoot' | 'forRootAsync'): ValidatedJwtDevicesOptions {
   return resolveOptions({ secret: SECRET_32, userService, ...options } as Partial<JwtDevicesModuleOptions>, source);
@@ -147,11 +146,68 @@ describe('resolveOptions', () => {
     assertProblems(problemsOf(() => resolve({ secret: undefined })), [/^secret: required for HS256/]);
   });
 
-  for (const algorithm of ['none', 'None', 'hs256', 'HS256 ', 'PS256', '']) {
+  it('refuses EdDSA with its reason: @nestjs/jwt (jsonwebtoken) has no EdDSA', () => {
+    assertProblems(problemsOf(() => resolve({ algorithm: 'EdDSA' as 'HS256' })), [/^algorithm: EdDSA is not supported: access tokens are signed and verified by @nestjs\/jwt/]);
+  });
+
+  for (const algorithm of ['none', 'None', 'hs256', 'HS256 ', 'ps256', 'EDDSA', '']) {
     it(`refuses the algorithm ${JSON.stringify(algorithm)}`, () => {
       assertProblems(problemsOf(() => resolve({ algorithm: algorithm as 'HS256' })), [/^algorithm: must be one of HS256, HS384, HS512, RS256/]);
     });
   }
+
+  describe('jwtModuleOptions: the app\'s own JwtModule configuration', () => {
+    const SECRET = 'a-jwt-module-secret-of-at-least-32-bytes';
+
+    it('supplies the key, algorithm, lifetime, leeway, issuer and audience', () => {
+      const resolved = resolve({
+        secret: undefined,
+        jwtModuleOptions: {
+          global: true,
+          secret: SECRET,
+          signOptions: { algorithm: 'HS512', expiresIn: '10m', issuer: 'https://auth.example', audience: 'api' },
+          verifyOptions: { algorithms: ['HS512'], clockTolerance: 30, issuer: 'https://auth.example', audience: 'api' },
+        },
+      });
+      assert.equal(resolved.algorithm, 'HS512');
+      assert.deepEqual(resolved.signingKey.export(), Buffer.from(SECRET));
+      assert.deepEqual([resolved.accessTokenTtl, resolved.leeway, resolved.issuer, resolved.audience], [600, 30, 'https://auth.example', 'api']);
+    });
+
+    it('takes an RS256 key pair', () => {
+      const resolved = resolve({ secret: undefined, jwtModuleOptions: { ...RSA, signOptions: { algorithm: 'RS256' } } });
+      assert.deepEqual([resolved.algorithm, resolved.signingKey.type, resolved.verificationKey.type], ['RS256', 'private', 'public']);
+    });
+
+    it('refuses what would loosen a check, what is given twice, and an expiresIn jsonwebtoken reads as milliseconds', () => {
+      assertProblems(
+        problemsOf(() =>
+          resolve({
+            secret: SECRET,
+            jwtModuleOptions: {
+              secret: SECRET,
+              secretOrKeyProvider: () => SECRET,
+              signOptions: { expiresIn: '300', issuer: 'a', noTimestamp: true },
+              verifyOptions: { issuer: 'b', ignoreExpiration: true, algorithms: ['HS256', 'HS384'] },
+            },
+          }),
+        ),
+        [
+          /^jwtModuleOptions\.secret: secret is also given directly; give it once$/,
+          /^jwtModuleOptions\.secretOrKeyProvider: not supported; access tokens are signed and verified with one fixed key/,
+          /^jwtModuleOptions\.signOptions\.expiresIn: give a number of seconds or a unit such as '5m' \(got "300"\)$/,
+          /^jwtModuleOptions\.signOptions\.noTimestamp: not supported/,
+          /^jwtModuleOptions\.verifyOptions\.issuer: differs from jwtModuleOptions\.signOptions\.issuer/,
+          /^jwtModuleOptions\.verifyOptions\.ignoreExpiration: not supported; every access token must carry an exp/,
+          /^jwtModuleOptions\.verifyOptions\.algorithms: must name exactly one algorithm/,
+        ],
+      );
+    });
+
+    it('names the JwtModule field in a problem of the value it gave', () => {
+      assertProblems(problemsOf(() => resolve({ secret: undefined, jwtModuleOptions: { secret: 'short' } })), [/^jwtModuleOptions\.secret: must be at least 32 bytes for HS256 \(got 5\)$/]);
+    });
+  });
 
   it('RS256 without keys is a problem', () => {
     assertProblems(problemsOf(() => resolve({ algorithm: 'RS256', secret: undefined })), [/^privateKey, publicKey: both required for RS256$/]);
@@ -190,8 +246,8 @@ describe('resolveOptions', () => {
     ]);
   });
 
-  it('parses RS256, ES256 and EdDSA key pairs into a private signing key and a public verification key', () => {
-    for (const [algorithm, keys] of [['RS256', RSA], ['ES256', P256], ['EdDSA', ED25519]] as const) {
+  it('parses RS256, PS256 and ES256 key pairs into a private signing key and a public verification key', () => {
+    for (const [algorithm, keys] of [['RS256', RSA], ['PS256', RSA], ['ES256', P256]] as const) {
       const resolved = resolve({ algorithm, secret: undefined, ...keys });
       assert.equal(resolved.signingKey.type, 'private', algorithm);
       assert.equal(resolved.verificationKey.type, 'public', algorithm);

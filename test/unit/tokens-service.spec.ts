@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { accessTokenJwtService } from '../../lib/crypto/access-token-jwt.js';
 import { DefaultJwtPayloadHandler } from '../../lib/handlers/jwt-payload.handler.js';
 import { resolveOptions } from '../../lib/options/resolve-options.js';
 import { TokensService } from '../../lib/tokens.service.js';
@@ -10,8 +11,13 @@ const USER = { id: 7, username: 'alice', isActive: true };
 function tokensService(): { tokens: TokensService; clock: FakeClock; cached: () => number } {
   const clock = new FakeClock(new Date('2026-11-26T00:00:00Z'));
   const options = resolveOptions({ secret: 'a-test-secret-of-at-least-32-bytes!!', accessTokenTtl: 300, userService: { validateCredentials: () => null, findById: () => null } });
-  const tokens = new TokensService(options, { signingKey: options.signingKey, verificationKey: options.verificationKey }, clock, new DefaultJwtPayloadHandler());
+  const tokens = new TokensService(options, accessTokenJwtService(options, options), clock, new DefaultJwtPayloadHandler());
   return { tokens, clock, cached: () => (tokens as unknown as { verified: { size: number } }).verified.size };
+}
+
+function keysOf() {
+  const options = resolveOptions({ secret: 'a-test-secret-of-at-least-32-bytes!!', userService: { validateCredentials: () => null, findById: () => null } });
+  return { signingKey: options.signingKey, verificationKey: options.verificationKey };
 }
 
 const flipLastCharacter = (token: string) => token.slice(0, -1) + (token.endsWith('A') ? 'Q' : 'A');
@@ -26,6 +32,22 @@ describe('TokensService access-token verification with its verified-token cache'
     assert.equal(second, first);
     assert.equal(second.user_id, 7);
     assert.ok(Object.isFrozen(second));
+  });
+
+  it('jsonwebtoken reads the module clock, not Date.now(): a token of a clock 10 years ahead verifies at that clock', async () => {
+    const { tokens, clock } = tokensService();
+    clock.set(new Date('2036-01-01T00:00:00Z'));
+    const token = await tokens.issueAccessToken(USER, null);
+    assert.equal(tokens.verifyAccessToken(token).iat, Date.parse('2036-01-01T00:00:00Z') / 1000);
+  });
+
+  it('a token without exp, or with iat ahead of the clock, is refused though jsonwebtoken would accept it', () => {
+    const { tokens, clock } = tokensService();
+    const now = Math.floor(clock.now().getTime() / 1000);
+    const jwt = accessTokenJwtService({ algorithm: 'HS256', leeway: 0 }, keysOf());
+    assert.throws(() => tokens.verifyAccessToken(jwt.sign({ user_id: 7, iat: now })), { name: 'InvalidAccessTokenError' });
+    assert.throws(() => tokens.verifyAccessToken(jwt.sign({ user_id: 7, iat: now + 60, exp: now + 300 })), { name: 'InvalidAccessTokenError' });
+    assert.equal(tokens.verifyAccessToken(jwt.sign({ user_id: 7, iat: now, exp: now + 300 })).user_id, 7, 'the control verifies');
   });
 
   it('a cached token is still refused once the clock passes its exp, and while the clock is behind its iat', async () => {
