@@ -26,7 +26,7 @@ const LAYERS = [
       errors: '^lib/errors/',
       // Public and internal injection tokens, the clock, and reading/writing headers on Express or Fastify.
       foundation: '^lib/(jwt-devices[.]constants|jwt-devices[.]internal-constants|clock)[.]ts$|^lib/platform/',
-      // Device revocations carried between instances (Redis pub/sub, or the app's own bus).
+      // Device revocations carried between instances (Redis pub/sub, PostgreSQL LISTEN/NOTIFY, or the app's own bus).
       invalidation: '^lib/invalidation/',
     },
   },

@@ -3,10 +3,9 @@ import type { Redis, RedisOptions } from 'ioredis';
 import type { JwtDevicesRedisInvalidationOptions } from '../options/module-options.js';
 import { describeError } from './describe-error.js';
 import type { DeviceInvalidationBus, DeviceInvalidationListener } from './device-invalidation-bus.js';
-import { decodeRevocations } from './revocation-messages.js';
+import { DEFAULT_INVALIDATION_CHANNEL, decodeRevocations } from './revocation-messages.js';
 import { RevocationOutbox } from './revocation-outbox.js';
 
-export const DEFAULT_INVALIDATION_CHANNEL = 'jwt-devices:revoked';
 /** A command unanswered for this long counts as a lost connection, so a silent network partition is noticed too. */
 const COMMAND_TIMEOUT_MS = 2000;
 const HEARTBEAT_MS = 1000;

@@ -1,3 +1,5 @@
+export const DEFAULT_INVALIDATION_CHANNEL = 'jwt-devices:revoked';
+
 /** The message that tells every instance to drop its whole cache. */
 const DROP_ALL = '*';
 

@@ -22,8 +22,16 @@ export interface JwtDevicesRedisInvalidationOptions {
   channel?: string;
 }
 
+export interface JwtDevicesPostgresInvalidationOptions {
+  /** The LISTEN/NOTIFY channel, default `jwt-devices:revoked`. */
+  channel?: string;
+}
+
 /** How instances tell each other about revoked devices, so `deviceCacheTtl` can be on without serving them. */
-export type JwtDevicesInvalidationOptions = { redis: JwtDevicesRedisInvalidationOptions } | { bus: DeviceInvalidationBus };
+export type JwtDevicesInvalidationOptions =
+  | { redis: JwtDevicesRedisInvalidationOptions }
+  | { postgres: true | JwtDevicesPostgresInvalidationOptions }
+  | { bus: DeviceInvalidationBus };
 
 export interface JwtDevicesRoutesOptions {
   /** Path prefix of the built-in controllers, e.g. `'api/auth'`. */

@@ -63,7 +63,13 @@ const databaseUrl = text.superRefine((url, context) => {
 });
 /** A Redis URL, for push invalidation; never quoted in an error, as it may hold a password. */
 const redisUrl = text.refine((url) => /^rediss?:\/\/./.test(url), { error: 'must be a redis:// or rediss:// URL' });
-const redisInvalidation = redisUrl.transform((url) => ({ redis: { url } }));
+/** `postgres` (LISTEN/NOTIFY on DATABASE_URL's server) or a Redis URL; never quoted either. */
+const invalidation = text.transform((value, context) => {
+  if (value === 'postgres') return { postgres: true as const };
+  if (/^rediss?:\/\/./.test(value)) return { redis: { url: value } };
+  context.issues.push({ code: 'custom', input: value, message: 'must be postgres or a redis:// or rediss:// URL' });
+  return z.NEVER;
+});
 
 /** The module options the environment can set: all but the app's user service. */
 // Objects, not variables: jwtModuleOptions holds the key, algorithm, lifetime, issuer and audience, which have variables of their own.
@@ -97,7 +103,7 @@ export const JWT_DEVICES_OPTIONS = {
   rotatePermanentTokens: boolean,
   rotationGracePeriod: duration,
   deviceCacheTtl: duration,
-  invalidation: redisInvalidation,
+  invalidation,
   maxDevicesPerUser: integer(1),
   usernameField: text,
   userIdType: oneOf(['number', 'string']),

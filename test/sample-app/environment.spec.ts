@@ -82,14 +82,15 @@ describe("the sample app's environment", () => {
     });
   });
 
-  it('REDIS_URL turns push invalidation on, JWT_DEVICES_INVALIDATION names another Redis first, and a bad URL is refused unquoted', () => {
+  it('REDIS_URL turns push invalidation on, JWT_DEVICES_INVALIDATION (postgres, or another Redis) comes first, and a bad URL is refused unquoted', () => {
     const options = (env: Record<string, string>) => jwtDevicesOptions(new ConfigService(parseEnv({ JWT_SECRET: SECRET, ...env })) as AppConfig);
     assert.equal(options({}).invalidation, undefined);
     assert.deepEqual(options({ REDIS_URL: 'redis://127.0.0.1:6379' }).invalidation, { redis: { url: 'redis://127.0.0.1:6379' } });
     assert.deepEqual(options({ REDIS_URL: 'redis://a:6379', JWT_DEVICES_INVALIDATION: 'rediss://b:6380' }).invalidation, { redis: { url: 'rediss://b:6380' } });
-    assert.deepEqual(problemsOf({ REDIS_URL: 'http://user:hunter2@redis', JWT_DEVICES_INVALIDATION: 'postgres' }), [
+    assert.deepEqual(options({ REDIS_URL: 'redis://a:6379', JWT_DEVICES_INVALIDATION: 'postgres' }).invalidation, { postgres: true });
+    assert.deepEqual(problemsOf({ REDIS_URL: 'http://user:hunter2@redis', JWT_DEVICES_INVALIDATION: 'mysql://user:hunter2@db' }), [
       'REDIS_URL: must be a redis:// or rediss:// URL',
-      'JWT_DEVICES_INVALIDATION: must be a redis:// or rediss:// URL',
+      'JWT_DEVICES_INVALIDATION: must be postgres or a redis:// or rediss:// URL',
     ]);
   });
 
