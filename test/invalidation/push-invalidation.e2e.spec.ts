@@ -117,3 +117,17 @@ describe('push invalidation of the device cache, two in-process instances on SQL
     assert.equal((await profile(b, next.token)).status, 200);
   });
 });
+
+describe('invalidation: { postgres: true } on an app whose Device table is on SQLite', () => {
+  it('stops the boot with one error that says why', async () => {
+    const database = await sqliteDatabase.create();
+    try {
+      await assert.rejects(
+        TestApp.start(database, { module: { deviceCacheTtl: 300, invalidation: { postgres: true } } }),
+        (error: Error) => error.message.includes('invalidation.postgres: needs the Device table on PostgreSQL (the DataSource is better-sqlite3)'),
+      );
+    } finally {
+      await database.drop();
+    }
+  });
+});
