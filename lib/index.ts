@@ -7,6 +7,7 @@ export {
   type JwtDevicesModuleAsyncOptions,
   type JwtDevicesModuleOptions,
   type JwtDevicesOptionsFactory,
+  type JwtDevicesPostgresInvalidationOptions,
   type JwtDevicesRedisInvalidationOptions,
   type JwtDevicesRoutesOptions,
   type JwtDevicesRuntimeOptions,
