@@ -196,7 +196,7 @@ describe('package.json metadata', () => {
     for (const name of ['@nestjs/common', '@nestjs/core', '@nestjs/typeorm', '@nestjs/passport', '@nestjs/jwt']) {
       assert.equal(peers[name], '^11.0.0 || ^12.0.0', name);
     }
-    assert.equal(peers.typeorm, '^0.3.0 || ^1.0.0');
+    assert.equal(peers.typeorm, '^0.3.31 || ^1.0.0');
   });
 
   it('requires Node 20 or later: the CommonJS build needs no require() of ES modules, and no dependency of its own asks for more', () => {
