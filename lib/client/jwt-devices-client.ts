@@ -82,9 +82,11 @@ export class JwtDevicesClient {
     this.authHeaderPrefix = options.authHeaderPrefix ?? 'Bearer';
     this.usernameField = options.usernameField ?? 'username';
     this.refreshSkewSeconds = options.refreshSkewSeconds ?? 30;
-    const send = options.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
-    if (send === undefined) throw new TypeError('JwtDevicesClient: there is no global fetch here; pass options.fetch');
-    this.send = send;
+    const platformFetch = (globalThis as { fetch?: FetchLike }).fetch;
+    if (options.fetch === undefined && platformFetch === undefined) throw new TypeError('JwtDevicesClient: there is no global fetch here; pass options.fetch');
+    // Browsers refuse a fetch called with another `this` (Illegal invocation): call it as a plain function.
+    const send = options.fetch ?? platformFetch!;
+    this.send = (input, init) => send(input, init);
     this.locks = options.locks ?? platformLocks() ?? pageLocks;
     this.now = options.now ?? Date.now;
     this.channel = options.channel === null ? undefined : (options.channel ?? platformChannel)(`jwt-devices:${this.storageKey}`);

@@ -67,6 +67,17 @@ describe('JwtDevicesClient', () => {
     assert.equal(stored(), undefined);
   });
 
+  it('calls the given fetch as a plain function, as browsers require of theirs', async () => {
+    const strict = function (this: unknown, input: string | URL | Request, init?: RequestInit) {
+      if (this !== undefined) throw new TypeError('Illegal invocation');
+      return server.fetch(input, init);
+    };
+    const client = tab({ fetch: strict });
+    await client.login('zoë', 'right password');
+    server.advanceSeconds(301);
+    assert.equal((await client.fetch('/api/me')).status, 200);
+  });
+
   it('sends no Authorization header when logged out', async () => {
     const response = await tab().fetch('/api/me');
     assert.equal(response.status, 401);
