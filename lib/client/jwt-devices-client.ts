@@ -52,6 +52,10 @@ interface ClientEvents {
 
 type Listener<T> = (event: T) => void;
 
+/** How long a tab waits for another tab's pair to reach its copy of the storage: 100 × 20 ms. */
+const STORAGE_CATCH_UP_ATTEMPTS = 100;
+const STORAGE_CATCH_UP_PAUSE_MS = 20;
+
 const ROUTES = { login: '/auth-token', refresh: '/device-refresh-token', logout: '/device-logout' } as const;
 
 /**
@@ -73,6 +77,7 @@ export class JwtDevicesClient {
   private readonly now: () => number;
   private readonly listeners: { [K in keyof ClientEvents]: Set<Listener<ClientEvents[K]>> } = { ended: new Set(), session: new Set() };
   private refreshing: Promise<StoredSession | null> | undefined;
+  private releaseMarker: (() => void) | undefined;
 
   constructor(options: JwtDevicesClientOptions = {}) {
     this.baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
@@ -127,6 +132,7 @@ export class JwtDevicesClient {
     const session = await this.locks.request(this.lockName, async () => {
       const next = { access: token, permanent, deviceId, version: ((await this.read())?.version ?? 0) + 1 };
       await this.write(next);
+      await this.markStored(next);
       return next;
     });
     this.announce({ type: 'session', deviceId, version: session.version });
@@ -195,6 +201,13 @@ export class JwtDevicesClient {
   private async refreshLocked(seen: StoredSession): Promise<StoredSession | null> {
     const current = await this.read();
     if (current === null || current.access !== seen.access) return current;
+    const newest = await this.newestMarkedVersion(current.deviceId);
+    if (newest !== undefined && newest > current.version) {
+      // Another tab stored a newer pair that this tab's copy of the storage does not show yet (Chromium's localStorage lags between tabs).
+      const caughtUp = await this.readAtLeast(newest, current.deviceId);
+      if (caughtUp === undefined) throw new JwtDevicesClientError('another tab refreshed the session, and its tokens have not reached this tab yet', undefined);
+      return caughtUp;
+    }
     let response: Response;
     try {
       response = await this.send(this.url(ROUTES.refresh), { method: 'POST', headers: { 'Permanent-Token': current.permanent } });
@@ -212,8 +225,50 @@ export class JwtDevicesClient {
     const permanent = typeof body.permanent_token === 'string' ? body.permanent_token : current.permanent;
     const next = { access: body.token, permanent, deviceId: current.deviceId, version: current.version + 1 };
     await this.write(next);
+    await this.markStored(next);
     this.announce({ type: 'session', deviceId: next.deviceId, version: next.version });
     return next;
+  }
+
+  /**
+   * Holds a lock named after the pair just stored until the next one, released when the tab
+   * closes. The lock manager is consistent across tabs where their storage may lag: another tab
+   * that gets the refresh lock next sees this one in `query()` and waits for the pair to arrive.
+   */
+  private async markStored({ deviceId, version }: StoredSession): Promise<void> {
+    if (typeof this.locks.query !== 'function') return;
+    const previous = this.releaseMarker;
+    await new Promise<void>((granted) => {
+      void this.locks.request(`${this.lockName}:stored:${deviceId}:${version}`, () => {
+        granted();
+        return new Promise<void>((release) => {
+          this.releaseMarker = release;
+        });
+      });
+    });
+    previous?.();
+  }
+
+  /** The newest version of the device's pair that some tab marked as stored, if the lock manager can tell. */
+  private async newestMarkedVersion(deviceId: number): Promise<number | undefined> {
+    if (typeof this.locks.query !== 'function') return undefined;
+    const prefix = `${this.lockName}:stored:${deviceId}:`;
+    let newest: number | undefined;
+    for (const { name } of (await this.locks.query()).held ?? []) {
+      const version = name?.startsWith(prefix) ? Number(name.slice(prefix.length)) : NaN;
+      if (Number.isSafeInteger(version) && (newest === undefined || version > newest)) newest = version;
+    }
+    return newest;
+  }
+
+  /** The stored session once it is at least `version` (or ended, or another device's); undefined if it never gets there. */
+  private async readAtLeast(version: number, deviceId: number): Promise<StoredSession | null | undefined> {
+    for (let attempt = 0; attempt < STORAGE_CATCH_UP_ATTEMPTS; attempt++) {
+      const current = await this.read();
+      if (current === null || current.deviceId !== deviceId || current.version >= version) return current;
+      await new Promise((resolve) => setTimeout(resolve, STORAGE_CATCH_UP_PAUSE_MS));
+    }
+    return undefined;
   }
 
   private async call(route: string, init: RequestInit): Promise<Record<string, unknown>> {
@@ -238,6 +293,8 @@ export class JwtDevicesClient {
   /** Forgets the device's tokens (unless another device's are stored by now) and tells the app and the other tabs. */
   private async end(deviceId: number, reason: SessionEndReason): Promise<void> {
     if ((await this.read())?.deviceId === deviceId) await this.storage.remove(this.storageKey);
+    this.releaseMarker?.();
+    this.releaseMarker = undefined;
     this.announce({ type: 'ended', deviceId, reason });
     this.emit('ended', { deviceId, reason });
   }

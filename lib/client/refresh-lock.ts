@@ -1,6 +1,7 @@
-/** The part of the Web Locks API (`navigator.locks`) the client uses: an exclusive lock by name. */
+/** The part of the Web Locks API (`navigator.locks`) the client uses: an exclusive lock by name, and the names of the locks held. */
 export interface LockManagerLike {
   request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+  query?(): Promise<{ held?: ReadonlyArray<{ name?: string }> }>;
 }
 
 /** `navigator.locks` where the platform has it (browsers, not React Native or Node), else undefined. */

@@ -3,7 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { beforeEach, describe, it } from 'node:test';
 import { JwtDevicesClient, JwtDevicesClientError, memoryStorage, type JwtDevicesClientOptions, type SessionEndedEvent, type TokenStorage } from '../../lib/client/index.js';
 import { FakeDeviceServer } from './fake-device-server.js';
-import { asyncStorage, FakeChannels, FakeLocks } from './fake-tabs.js';
+import { asyncStorage, FakeChannels, FakeLocks, laggingStorages } from './fake-tabs.js';
 
 const KEY = 'jwt-devices';
 
@@ -118,6 +118,21 @@ describe('JwtDevicesClient', () => {
     }
     assert.equal(new Set(server.presented).size, server.presented.length, 'a permanent token was presented twice');
     assert.equal(server.presented.length, rounds);
+    assert.deepEqual([...server.devices.keys()], [1]);
+    assert.deepEqual(ended, []);
+  });
+
+  it('two tabs whose copies of the storage lag behind each other still never present one permanent token twice', async () => {
+    const [firstStorage, secondStorage] = laggingStorages(2, 30);
+    const [first, second] = [tab({ storage: firstStorage }), tab({ storage: secondStorage })];
+    await first.login('zoë', 'right password');
+    await settle(() => false);
+    for (let round = 0; round < 6; round++) {
+      server.advanceSeconds(301);
+      const responses = await Promise.all([first.fetch('/api/me'), second.fetch('/api/me')]);
+      assert.deepEqual(responses.map((response) => response.status), [200, 200], `round ${round}`);
+    }
+    assert.equal(new Set(server.presented).size, server.presented.length, 'a permanent token was presented twice');
     assert.deepEqual([...server.devices.keys()], [1]);
     assert.deepEqual(ended, []);
   });
