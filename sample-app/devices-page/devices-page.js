@@ -48,7 +48,8 @@ function renderDevices(devices) {
     const row = document.createElement('tr');
     row.dataset.deviceId = String(device.id);
     if (device.current) row.className = 'current';
-    const name = cell(device.name || 'Unnamed device');
+    const name = document.createElement('td');
+    name.append(Object.assign(document.createElement('span'), { className: 'name', textContent: device.name || 'Unnamed device' }));
     if (device.current) name.append(Object.assign(document.createElement('span'), { className: 'badge', textContent: 'this device' }));
     if (device.details) name.append(Object.assign(document.createElement('small'), { textContent: device.details }));
     const action = document.createElement('td');
@@ -57,7 +58,7 @@ function renderDevices(devices) {
       button.addEventListener('click', () => run(() => logOutDevice(device.id)));
       action.append(button);
     }
-    row.append(name, cell(formatDate(device.created)), cell(formatDate(device.last_request_datetime)), cell(device.address ?? '', 'address'), action);
+    row.append(name, cell(formatDate(device.created), 'when'), cell(formatDate(device.last_request_datetime), 'when'), cell(device.address ?? '', 'address'), action);
     return row;
   });
   devicesSection.querySelector('table').classList.toggle('with-address', devices.some((device) => 'address' in device));
