@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JwtDevicesClock } from './clock.js';
 import { createPermanentToken, hashPermanentToken, isWellFormedPermanentToken } from './crypto/permanent-tokens.js';
-import { DEVICE_DETAILS_LENGTH, DEVICE_NAME_LENGTH, type Device } from './device.entity.js';
+import { CLIENT_ADDRESS_LENGTH, DEVICE_DETAILS_LENGTH, DEVICE_NAME_LENGTH, type Device } from './device.entity.js';
 import { DeviceLimitRaceError, InvalidPermanentTokenError } from './errors/jwt-devices.error.js';
 import { SessionEventsEmitter } from './events/session-events.emitter.js';
 import { JwtDevicesEvents, type DeviceRevokedReason, type SessionEventOrigin } from './events/session-events.js';
@@ -55,6 +55,7 @@ export class DevicesService {
   async create(user: JwtDevicesUser, description: DeviceDescription, origin: SessionEventOrigin = {}): Promise<CreatedDevice> {
     const now = this.clock.now();
     const { token, hash } = createPermanentToken();
+    const address = this.addressToStore(origin);
     const device = await this.store.insert({
       userId: String(user.id),
       permanentTokenHash: hash,
@@ -64,6 +65,8 @@ export class DevicesService {
       details: capCodePoints(description.details, DEVICE_DETAILS_LENGTH),
       created: now,
       lastRequestDatetime: now,
+      loginAddress: address,
+      lastAddress: address,
     });
     if (this.options.maxDevicesPerUser !== undefined) await this.enforceDeviceLimit(device, origin);
     return { device, permanentToken: token };
@@ -131,8 +134,22 @@ export class DevicesService {
     throw new InvalidPermanentTokenError('reused');
   }
 
-  /** Records a refresh; with rotation, swaps the token hash in one conditional update that only one caller can win. */
-  async refresh(device: Device): Promise<RefreshedDevice> {
+  /** Records a refresh, and its client address with `storeClientAddress`. */
+  async refresh(device: Device, origin: SessionEventOrigin = {}): Promise<RefreshedDevice> {
+    const refreshed = await this.refreshTokens(device);
+    const address = this.addressToStore(origin);
+    if (address === null || address === refreshed.device.lastAddress) return refreshed;
+    if (!(await this.store.recordAddress(device.id, address))) throw new InvalidPermanentTokenError('unknown');
+    return { ...refreshed, device: this.store.updated(refreshed.device, { lastAddress: address }) };
+  }
+
+  /** The address to keep, or null when the option is off or the request had none. */
+  private addressToStore({ ip }: SessionEventOrigin): string | null {
+    return this.options.storeClientAddress && ip !== undefined ? capCodePoints(ip, CLIENT_ADDRESS_LENGTH) : null;
+  }
+
+  /** With rotation, swaps the token hash in one conditional update that only one caller can win. */
+  private async refreshTokens(device: Device): Promise<RefreshedDevice> {
     const now = this.clock.now();
     if (this.options.rotatePermanentTokens) {
       const { token, hash } = createPermanentToken();

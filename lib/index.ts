@@ -94,6 +94,7 @@ export {
   CreateJwtDevicesDevice1764100000000,
   CreateJwtDevicesRetiredToken1764100000001,
   ExactJwtDevicesKeys1764100000002,
+  AddJwtDevicesClientAddress1764100000004,
   JWT_DEVICES_MIGRATIONS,
 } from './migrations/index.js';
 export { RequestBodyErrorsFilter } from './http/request-body-errors.filter.js';

@@ -16,6 +16,8 @@ const PROPERTIES: DeviceProperty[] = [
   'details',
   'created',
   'lastRequestDatetime',
+  'loginAddress',
+  'lastAddress',
 ];
 
 const INSERTED_PROPERTIES = PROPERTIES.filter((property) => property !== 'id');
@@ -33,7 +35,7 @@ const INSERTED_ID: Partial<Record<string, InsertedId>> = {
   mariadb: { returning: false, read: (result) => (result.raw as { insertId?: unknown } | undefined)?.insertId },
 };
 
-type Statements = Record<'byId' | 'byTokenHash' | 'byPreviousTokenHash' | 'insert' | 'rotate' | 'touch' | 'retire' | 'findRetired', string>;
+type Statements = Record<'byId' | 'byTokenHash' | 'byPreviousTokenHash' | 'insert' | 'rotate' | 'touch' | 'recordAddress' | 'retire' | 'findRetired', string>;
 
 /**
  * The statements of the hot requests (every authenticated request, refresh and login) in plain
@@ -112,6 +114,12 @@ export class DeviceQueries {
     return result.affected === 1;
   }
 
+  /** Records the client address of a refresh (`storeClientAddress`); false when the device is gone. */
+  async recordAddress(id: number, address: string): Promise<boolean> {
+    const result = await this.run(this.sql.recordAddress, [address, id]);
+    return result.affected === 1;
+  }
+
   private statements(repository: Repository<Device>): Statements {
     const driver = this.dataSource.driver;
     const tableName = (tablePath: string) => tablePath.split('.').map((part) => driver.escape(part)).join('.');
@@ -137,6 +145,7 @@ export class DeviceQueries {
         `${column('lastRequestDatetime')} = ${param(3)} ` +
         `WHERE ${column('id')} = ${param(4)} AND ${column('permanentTokenHash')} = ${param(5)}`,
       touch: `UPDATE ${table} SET ${column('lastRequestDatetime')} = ${param(0)} WHERE ${column('id')} = ${param(1)}`,
+      recordAddress: `UPDATE ${table} SET ${column('lastAddress')} = ${param(0)} WHERE ${column('id')} = ${param(1)}`,
       retire:
         `INSERT INTO ${retiredTable} (${retiredColumn('tokenHash')}, ${retiredColumn('deviceId')}, ${retiredColumn('retiredAt')}) ` +
         `VALUES (${param(0)}, ${param(1)}, ${param(2)})`,

@@ -87,6 +87,11 @@ export class DeviceStore {
     return this.db(() => this.queries.touch(id, now));
   }
 
+  /** Records the client address of a refresh; false when the device is gone. */
+  recordAddress(id: number, address: string): Promise<boolean> {
+    return this.db(() => this.queries.recordAddress(id, address));
+  }
+
   /** Records a rotated-away hash. Throws the driver's own error: the caller decides whether it matters. */
   retire(deviceId: number, hash: string, now: Date): Promise<void> {
     return this.queries.retire(deviceId, hash, now);

@@ -32,6 +32,8 @@ function newDevice(hash: string, at: Date): Device {
     details: 'device details',
     created: at,
     lastRequestDatetime: at,
+    loginAddress: '2001:db8::7',
+    lastAddress: null,
   });
 }
 
