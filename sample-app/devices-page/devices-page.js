@@ -58,10 +58,10 @@ function renderDevices(devices) {
       button.addEventListener('click', () => run(() => logOutDevice(device.id)));
       action.append(button);
     }
-    row.append(name, cell(formatDate(device.created), 'when'), cell(formatDate(device.last_request_datetime), 'when'), cell(device.address ?? '', 'address'), action);
+    row.append(name, cell(formatDate(device.created), 'when'), cell(formatDate(device.last_request_datetime), 'when'), cell(device.last_address ?? device.login_address ?? '', 'address'), action);
     return row;
   });
-  devicesSection.querySelector('table').classList.toggle('with-address', devices.some((device) => 'address' in device));
+  devicesSection.querySelector('table').classList.toggle('with-address', devices.some((device) => 'last_address' in device));
   $('device-rows').replaceChildren(...rows);
 }
 
