@@ -99,6 +99,7 @@ export {
   CreateJwtDevicesRetiredToken1764100000001,
   ExactJwtDevicesKeys1764100000002,
   ConstantSpaceRotation1764100000003,
+  AddJwtDevicesClientAddress1764100000004,
   JWT_DEVICES_MIGRATIONS,
 } from './migrations/index.js';
 export { RequestBodyErrorsFilter } from './http/request-body-errors.filter.js';

@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import type { Provider } from '@nestjs/common';
 import type * as IoRedis from 'ioredis';
+import { packageRequire } from '#package-require';
 import type { Repository } from 'typeorm';
 import type { Device } from '../device.entity.js';
 import { JwtDevicesConfigError } from '../errors/jwt-devices.error.js';
@@ -26,7 +26,7 @@ export const invalidationBusProvider: Provider = {
       }
       return new PostgresInvalidationBus(dataSource, invalidation.postgres === true ? undefined : invalidation.postgres.channel);
     }
-    const ioredis = loadOptionalPackage(IOREDIS_PACKAGE, () => createRequire(import.meta.url)(IOREDIS_PACKAGE) as typeof IoRedis);
+    const ioredis = loadOptionalPackage(IOREDIS_PACKAGE, () => packageRequire(IOREDIS_PACKAGE) as typeof IoRedis);
     if (!ioredis) throw new JwtDevicesConfigError(['invalidation.redis: needs the ioredis package (npm install ioredis@^5)']);
     return new RedisInvalidationBus(ioredis.Redis, invalidation.redis);
   },

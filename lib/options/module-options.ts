@@ -89,6 +89,8 @@ export interface JwtDevicesModuleOptions extends JwtDevicesStaticOptions {
   /** How user ids are typed when read back from the `Device` table. */
   userIdType?: 'number' | 'string';
   headerRules?: boolean;
+  /** Keep the client's address (as the app's `trust proxy` setting computes it) at login and refresh, and list it in `GET /devices`. */
+  storeClientAddress?: boolean;
   userService: JwtDevicesUserService;
 }
 

@@ -20,7 +20,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'authHeaderPrefixes', 'authCookie', 'allowRefresh', 'refreshExpirationDelta', 'permanentTokenAuth',
   'permanentTokenExpirationDelta', 'permanentTokenExpirationAccuracy', 'permanentTokenMaxAge',
   'rotatePermanentTokens', 'rotationGracePeriod', 'deviceCacheTtl', 'invalidation', 'maxDevicesPerUser', 'usernameField',
-  'userIdType', 'headerRules', 'userService', 'routes', 'providers', 'isGlobal', 'permanentTokenSecrets',
+  'userIdType', 'headerRules', 'storeClientAddress', 'userService', 'routes', 'providers', 'isGlobal', 'permanentTokenSecrets',
 ]);
 
 
@@ -94,6 +94,7 @@ export function resolveOptions(
   const permanentTokenAuth = boolean('permanentTokenAuth');
   const rotatePermanentTokens = boolean('rotatePermanentTokens');
   const headerRules = boolean('headerRules');
+  const storeClientAddress = boolean('storeClientAddress');
 
   problems.push(...crossOptionProblems({ permanentTokenAuth, rotatePermanentTokens, accuracy, grace, idleExpiry }));
 
@@ -157,6 +158,7 @@ export function resolveOptions(
     usernameField: usernameField as string,
     userIdType: o.userIdType as 'number' | 'string',
     headerRules,
+    storeClientAddress,
     userService: userService!,
   };
 }

@@ -26,6 +26,7 @@ export interface ResolvedJwtDevicesOptions {
   usernameField: string;
   userIdType: 'number' | 'string';
   headerRules: boolean;
+  storeClientAddress: boolean;
   userService: JwtDevicesUserService;
 }
 

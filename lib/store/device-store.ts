@@ -97,6 +97,11 @@ export class DeviceStore {
     return this.db(() => this.queries.touch(id, now));
   }
 
+  /** Records the client address of a refresh; false when the device is gone. */
+  recordAddress(id: number, address: string): Promise<boolean> {
+    return this.db(() => this.queries.recordAddress(id, address));
+  }
+
   findRetired(hash: string): Promise<{ deviceId: number; retiredAt: number } | null> {
     return this.db(() => this.queries.findRetired(hash));
   }

@@ -108,6 +108,7 @@ export const JWT_DEVICES_OPTIONS = {
   usernameField: text,
   userIdType: oneOf(['number', 'string']),
   headerRules: boolean,
+  storeClientAddress: boolean,
 } satisfies { [K in keyof JwtDevicesEnvOptions]-?: z.ZodType<NonNullable<JwtDevicesEnvOptions[K]>, string> };
 export type JwtDevicesOption = keyof typeof JWT_DEVICES_OPTIONS;
 
