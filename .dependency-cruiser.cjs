@@ -26,10 +26,15 @@ const LAYERS = [
       errors: '^lib/errors/',
       // Public and internal injection tokens, the clock, and reading/writing headers on Express or Fastify.
       foundation: '^lib/(jwt-devices[.]constants|jwt-devices[.]internal-constants|clock)[.]ts$|^lib/platform/',
+      // Device revocations carried between instances (Redis pub/sub, PostgreSQL LISTEN/NOTIFY, or the app's own bus).
+      invalidation: '^lib/invalidation/',
     },
   },
   { name: 'entities', rooms: { entities: '^lib/([a-z-]+[.]entity|jwt-devices[.]entities|jwt-devices-user)[.]ts$|^lib/migrations/' } },
 ];
+
+// The browser and React Native client (`nestjs-jwt-devices/client`): a package of its own in all but name.
+const CLIENT = '^lib/client/';
 
 const pathsOf = (layers) => layers.flatMap((layer) => Object.values(layer.rooms));
 
@@ -57,6 +62,20 @@ module.exports = {
     ...outward,
     ...apart,
     {
+      name: 'client-imports-nothing-else',
+      comment: 'lib/client/ runs in browsers and React Native: it imports nothing from the rest of lib/ (test/client/client-imports.spec.ts: nor any package or Node built-in)',
+      severity: 'error',
+      from: { path: CLIENT },
+      to: { pathNot: CLIENT },
+    },
+    {
+      name: 'nothing-imports-the-client',
+      comment: 'lib/client/ is a separate entry point: the server side of lib/ does not import it',
+      severity: 'error',
+      from: { path: '^lib/', pathNot: CLIENT },
+      to: { path: CLIENT },
+    },
+    {
       name: 'no-cycles',
       comment: 'lib/ has no import cycle, within a layer or across layers',
       severity: 'error',
@@ -68,7 +87,7 @@ module.exports = {
       comment: 'a lib/ file that no layer names is missing from this map: add it to a layer',
       severity: 'error',
       from: { path: '^lib/' },
-      to: { path: '^lib/', pathNot: pathsOf(LAYERS) },
+      to: { path: '^lib/', pathNot: [...pathsOf(LAYERS), CLIENT] },
     },
   ],
   options: {

@@ -14,6 +14,8 @@ export interface BenchOptions {
   cpuProfile: boolean;
   memory: boolean;
   memoryRequests: number;
+  invalidation: boolean;
+  revocations: number;
 }
 
 export class BenchOptionsError extends Error {}
@@ -28,7 +30,11 @@ export const USAGE = `npm run bench -- [flags]
   --only=a,b             only scenarios whose id contains one of these (e.g. --only=profile,refresh)
   --cpu-prof             write a .cpuprofile per server into bench/.work/profiles
   --memory               the memory mode instead: logins and refreshes, RSS and heap before and after
-  --memory-requests=N    logins, then refreshes, in memory mode (default 200000)`;
+  --memory-requests=N    logins, then refreshes, then guarded GETs over 100,000 cached devices, in memory mode
+                         (default 200000); --memory --only=cached-devices runs the last part alone
+  --invalidation         the push-invalidation mode instead: three sample apps on PostgreSQL and a private Redis,
+                         the delay until a logout through one is refused by the others
+  --revocations=N        logouts measured with Redis up, in invalidation mode (default 1000)`;
 
 /** Reads `--name=value` flags; throws BenchOptionsError listing every bad one. */
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -74,7 +80,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     cpuProfile: take('cpu-prof') !== undefined,
     memory: take('memory') !== undefined,
     memoryRequests: integer('memory-requests', 200_000, 1000),
+    invalidation: take('invalidation') !== undefined,
+    revocations: integer('revocations', 1000, 1),
   };
+  if (options.memory && options.invalidation) problems.push('--memory and --invalidation: one mode at a time');
   if (take('help') !== undefined) problems.push('usage');
   for (const name of flags.keys()) problems.push(`--${name}: unknown flag`);
   if (problems.length > 0) throw new BenchOptionsError(`${problems.filter((p) => p !== 'usage').join('\n')}\n\n${USAGE}`.trim());

@@ -18,3 +18,4 @@ export const RESULTS_FILE = join(REPO_ROOT, 'bench', 'results.md');
 /** Hand-written: what profiling found; results.md carries it below each run's figures. */
 export const FINDINGS_FILE = join(REPO_ROOT, 'bench', 'findings.md');
 export const MEMORY_RESULTS_FILE = join(REPO_ROOT, 'bench', 'results-memory.md');
+export const INVALIDATION_RESULTS_FILE = join(REPO_ROOT, 'bench', 'results-invalidation.md');

@@ -3,6 +3,7 @@ import type { LaunchContext } from './apps/launch.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { BenchOptionsError, parseOptions, type BenchOptions } from './cli-options.js';
 import { pinLoadGenerator } from './cpu-pinning.js';
+import { runInvalidationBench } from './invalidation/invalidation-bench.js';
 import { runMemoryBench } from './memory/memory-bench.js';
 import { PROFILE_DIR, WORK_DIR } from './paths.js';
 import { ServerProcess } from './processes/server-process.js';
@@ -29,6 +30,7 @@ async function main(args: readonly string[]): Promise<number> {
   }
   try {
     if (options.memory) await runMemoryBench(options, context, args);
+    else if (options.invalidation) await runInvalidationBench(options, context, args);
     else await runThroughputBench(options, context, args);
     return 0;
   } finally {

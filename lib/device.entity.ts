@@ -3,6 +3,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn, type ValueTransformer } 
 export const DEVICE_NAME_LENGTH = 255;
 export const DEVICE_DETAILS_LENGTH = 1024;
 export const USER_ID_LENGTH = 64;
+/** An IPv6 address with a zone, as Express and Fastify give it, fits. */
+export const CLIENT_ADDRESS_LENGTH = 64;
 const SHA256_HEX_LENGTH = 64;
 
 /**
@@ -66,4 +68,12 @@ export class Device {
   @Index('IDX_jwt_devices_device_last_request_datetime')
   @Column({ name: 'last_request_datetime', type: 'bigint', transformer: EPOCH_MILLIS })
   lastRequestDatetime: number;
+
+  /** The client's address at login, with `storeClientAddress` only; null otherwise. */
+  @Column({ name: 'login_address', type: 'varchar', length: CLIENT_ADDRESS_LENGTH, nullable: true })
+  loginAddress: string | null;
+
+  /** The client's address at its last login or refresh, with `storeClientAddress` only. */
+  @Column({ name: 'last_address', type: 'varchar', length: CLIENT_ADDRESS_LENGTH, nullable: true })
+  lastAddress: string | null;
 }

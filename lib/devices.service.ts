@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JwtDevicesClock } from './clock.js';
 import { hashToken, isVersionedTokenShape, matchesStoredHash, PermanentTokenCodec } from './crypto/permanent-token-codec.js';
 import { isWellFormedPermanentToken } from './crypto/permanent-tokens.js';
-import { DEVICE_DETAILS_LENGTH, DEVICE_NAME_LENGTH, type Device } from './device.entity.js';
+import { CLIENT_ADDRESS_LENGTH, DEVICE_DETAILS_LENGTH, DEVICE_NAME_LENGTH, type Device } from './device.entity.js';
 import { DeviceLimitRaceError, InvalidPermanentTokenError } from './errors/jwt-devices.error.js';
 import { SessionEventsEmitter } from './events/session-events.emitter.js';
 import { JwtDevicesEvents, type DeviceRevokedReason, type SessionEventOrigin } from './events/session-events.js';
@@ -60,6 +60,7 @@ export class DevicesService {
   /** Logs a user in on a new device; over `maxDevicesPerUser`, their least recently used devices go. */
   async create(user: JwtDevicesUser, description: DeviceDescription, origin: SessionEventOrigin = {}): Promise<CreatedDevice> {
     const now = this.nowMs();
+    const address = this.addressToStore(origin);
     const device = await this.store.insert({
       userId: String(user.id),
       tokenHash: null,
@@ -70,6 +71,8 @@ export class DevicesService {
       details: capCodePoints(description.details, DEVICE_DETAILS_LENGTH),
       created: now,
       lastRequestDatetime: now,
+      loginAddress: address,
+      lastAddress: address,
     });
     // The token names the device, so its hash follows the INSERT that gave the id; until then no token opens the row.
     const { token, hash } = this.codec.issue({ deviceId: device.id, created: now, generation: 0, issuedAt: now });
@@ -189,11 +192,25 @@ export class DevicesService {
     throw new InvalidPermanentTokenError('reused');
   }
 
+  /** Records a refresh, and its client address with `storeClientAddress`. */
+  async refresh(device: Device, origin: SessionEventOrigin = {}): Promise<RefreshedDevice> {
+    const refreshed = await this.refreshTokens(device);
+    const address = this.addressToStore(origin);
+    if (address === null || address === refreshed.device.lastAddress) return refreshed;
+    if (!(await this.store.recordAddress(device.id, address))) throw new InvalidPermanentTokenError('unknown');
+    return { ...refreshed, device: this.store.updated(refreshed.device, { lastAddress: address }) };
+  }
+
+  /** The address to keep, or null when the option is off or the request had none. */
+  private addressToStore({ ip }: SessionEventOrigin): string | null {
+    return this.options.storeClientAddress && ip !== undefined ? capCodePoints(ip, CLIENT_ADDRESS_LENGTH) : null;
+  }
+
   /**
    * Records a refresh of the device `findByPermanentToken` returned. With rotation: the next generation's
    * token, in one conditional update by primary key that only one caller holding the current token wins.
    */
-  async refresh(device: Device): Promise<RefreshedDevice> {
+  private async refreshTokens(device: Device): Promise<RefreshedDevice> {
     const now = this.nowMs();
     if (this.options.rotatePermanentTokens) {
       const generation = device.generation + 1;

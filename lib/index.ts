@@ -3,14 +3,18 @@ export {
   JWT_ALGORITHMS,
   type Duration,
   type JwtAlgorithm,
+  type JwtDevicesInvalidationOptions,
   type JwtDevicesModuleAsyncOptions,
   type JwtDevicesModuleOptions,
   type JwtDevicesOptionsFactory,
+  type JwtDevicesPostgresInvalidationOptions,
+  type JwtDevicesRedisInvalidationOptions,
   type JwtDevicesRoutesOptions,
   type JwtDevicesRuntimeOptions,
   type JwtDevicesStaticOptions,
 } from './options/module-options.js';
 export { JwtDevicesDefaults } from './options/defaults.js';
+export type { DeviceInvalidationBus, DeviceInvalidationListener } from './invalidation/device-invalidation-bus.js';
 export { parseDuration } from './options/duration.js';
 export type { JwtDevicesUser, JwtDevicesUserService } from './jwt-devices-user.js';
 export {
@@ -95,6 +99,7 @@ export {
   CreateJwtDevicesRetiredToken1764100000001,
   ExactJwtDevicesKeys1764100000002,
   ConstantSpaceRotation1764100000003,
+  AddJwtDevicesClientAddress1764100000004,
   JWT_DEVICES_MIGRATIONS,
 } from './migrations/index.js';
 export { RequestBodyErrorsFilter } from './http/request-body-errors.filter.js';

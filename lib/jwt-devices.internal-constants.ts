@@ -15,3 +15,5 @@ export const REQUEST_DEVICE = Symbol('jwt-devices.device');
 export const REQUEST_CLAIMS = Symbol('jwt-devices.claims');
 /** The module's own JwtService, configured with the signing keys (crypto/access-token-jwt.ts). */
 export const JWT_DEVICES_JWT_SERVICE = Symbol('JWT_DEVICES_JWT_SERVICE');
+/** The DeviceInvalidationBus of the `invalidation` option, or null. */
+export const JWT_DEVICES_INVALIDATION_BUS = Symbol('JWT_DEVICES_INVALIDATION_BUS');

@@ -9,6 +9,7 @@ import { deviceRepositoryProvider } from './store/device.repository.js';
 import { DeviceStore } from './store/device-store.js';
 import { DeviceTablesCheck } from './store/device-tables.check.js';
 import { DevicesService } from './devices.service.js';
+import { invalidationBusProvider } from './invalidation/invalidation-bus.provider.js';
 import { DefaultSessionEventsListener } from './events/event-emitter.listener.js';
 import { SessionEventsEmitter } from './events/session-events.emitter.js';
 import { DefaultJwtUserIdReader, DefaultJwtUsernameReader } from './handlers/claims-readers.js';
@@ -56,6 +57,7 @@ export const overridableProviders: Provider[] = [
 
 export const serviceProviders: Provider[] = [
   deviceRepositoryProvider,
+  invalidationBusProvider,
   DeviceStore,
   DeviceTablesCheck,
   TokensService,

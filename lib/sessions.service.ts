@@ -64,7 +64,7 @@ export class SessionsService {
 
   /** A device trades its permanent token for a new access token (and, with rotation, a new permanent token). */
   async refreshDevice(user: JwtDevicesUser, device: Device, request: unknown): Promise<SessionResult> {
-    const refreshed = await this.devices.refresh(device);
+    const refreshed = await this.devices.refresh(device, { ip: clientAddress(request) });
     const token = await this.tokens.issueAccessToken(user, refreshed.device);
     const body = await this.responseHandler.response({
       kind: 'refresh',

@@ -6,6 +6,7 @@ import { JwtDevicesModule, RequestBodyErrorsFilter } from '../lib/index.js';
 import { databaseOptionsFromUrl } from './config/database-options.js';
 import type { AppConfig, SampleAppEnv } from './config/env.schema.js';
 import { jwtDevicesOptions, jwtDevicesRoutes } from './config/jwt-devices-options.js';
+import { DevicesPageController } from './devices-page.controller.js';
 import { ExpiredDevicesPurger } from './expired-devices-purger.js';
 import { ProfileController } from './profile.controller.js';
 import { PublicController } from './public.controller.js';
@@ -41,7 +42,7 @@ export class AppModule {
           throttledRoutes(routes, env.JWT_DEVICES_USERNAME_FIELD),
         ),
       ],
-      controllers: [PublicController, ProfileController],
+      controllers: [PublicController, ProfileController, DevicesPageController],
       providers: [{ provide: APP_FILTER, useClass: RequestBodyErrorsFilter }, ExpiredDevicesPurger],
     };
   }

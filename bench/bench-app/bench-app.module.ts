@@ -11,6 +11,8 @@ export interface BenchAppConfig {
   sqlitePath: string;
   secret: string;
   deviceCacheTtlSeconds: number;
+  /** Push invalidation over this Redis, when set. */
+  redisUrl?: string;
 }
 
 /** The module wired as the sample app wires it, with users in memory instead of a table and scrypt. */
@@ -27,6 +29,7 @@ export class BenchAppModule {
           // Longer than any run, so no token expires mid-measurement.
           accessTokenTtl: 3600,
           deviceCacheTtl: config.deviceCacheTtlSeconds,
+          ...(config.redisUrl ? { invalidation: { redis: { url: config.redisUrl } } } : {}),
           userService: new InMemoryUsers(Object.values(BENCH_USERS), BENCH_PASSWORD),
         }),
       ],

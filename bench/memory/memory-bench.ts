@@ -12,6 +12,7 @@ import { BENCH_APP_MAIN, MEMORY_RESULTS_FILE, WORK_DIR } from '../paths.js';
 import { commandLine } from '../report/command-line.js';
 import { loadAverage, readMachine } from '../report/machine.js';
 import { formatRate, markdownTable } from '../report/table.js';
+import { DISTINCT_DEVICES, runCachedDevicesMemory, type CachedDevicesRun } from './cached-devices-memory.js';
 
 const WARMUP_REQUESTS = 5_000;
 const REFRESH_CHAINS = 100;
@@ -27,6 +28,11 @@ interface Snapshot {
  * N rotating refreshes over HTTP; its RSS and heap, after a full GC, before, after a warm-up and at the end.
  */
 export async function runMemoryBench(options: BenchOptions, context: LaunchContext, args: readonly string[]): Promise<void> {
+  if (options.only.includes('cached-devices')) {
+    // Only the device-cache part; like --only in the throughput mode, it leaves results-memory.md alone.
+    console.log(renderCachedDevicesReport(await runCachedDevicesMemory(context, options.memoryRequests, options.connections)));
+    return;
+  }
   const { server, url: origin } = await launch(
     context,
     'bench-app-memory',
@@ -66,7 +72,11 @@ export async function runMemoryBench(options: BenchOptions, context: LaunchConte
     await snapshot(`warm-up, then ${formatRate(part * half)} logins + ${formatRate(part * half)} refreshes`);
   }
 
-  const report = renderMemoryReport(snapshots, loads, commandLine(args));
+  await server.stop();
+  console.log('the device cache and push invalidation on, guarded GETs over distinct devices...');
+  const cached = await runCachedDevicesMemory(context, options.memoryRequests, options.connections);
+
+  const report = renderMemoryReport(snapshots, loads, commandLine(args)) + renderCachedDevicesReport(cached);
   console.log(`\n${report}`);
   writeFileSync(MEMORY_RESULTS_FILE, report);
   console.log(`wrote ${MEMORY_RESULTS_FILE}`);
@@ -98,6 +108,25 @@ ${markdownTable(['phase', 'RSS', 'heap used', 'heap total', 'external', 'array b
 After the warm-up: RSS ${growth('rss')}; heap used ${growth('heapUsed')}.
 The heap is what must stay flat: RSS also holds SQLite's page cache, native memory that the sample app's
 settings (shared by the bench app) let grow to 64 MiB as the Device table grows by every login.
+
+${markdownTable(['load', 'req/s', 'p99 ms', 'failures'], loadRows, [false, true, true, true])}
+`;
+}
+
+function renderCachedDevicesReport({ snapshots, loads }: CachedDevicesRun): string {
+  const rows = snapshots.map(({ phase, usage }) => [phase, mib(usage.rss), mib(usage.heapUsed), mib(usage.heapTotal), mib(usage.external)]);
+  const [, warm, middle, end] = snapshots;
+  const loadRows = loads.map(({ name, result }) => [name, formatRate(result.requestsPerSecond), result.p99Ms.toFixed(2), String(result.non2xx + result.errors)]);
+  return `
+## Device cache and push invalidation on, ${DISTINCT_DEVICES.toLocaleString('en')} distinct devices
+
+The bench app again, now with \`deviceCacheTtl\` 300 s and push invalidation over a private redis-server, and
+${DISTINCT_DEVICES.toLocaleString('en')} devices of one user seeded; each guarded GET /profile names the next of them in turn
+(its access token signed by the bench), so the cache, bounded at 10,000 devices, is always full and always turning over.
+
+${markdownTable(['phase', 'RSS', 'heap used', 'heap total', 'external'], rows, [false, true, true, true, true])}
+
+After the warm-up: heap used ${mib(middle.usage.heapUsed - warm.usage.heapUsed)} MiB in the first half, ${mib(end.usage.heapUsed - middle.usage.heapUsed)} MiB in the second.
 
 ${markdownTable(['load', 'req/s', 'p99 ms', 'failures'], loadRows, [false, true, true, true])}
 `;

@@ -57,6 +57,11 @@ export class ServerProcess {
     return { server, url };
   }
 
+  /** The last 16 KiB it printed, stdout and stderr. */
+  get recentOutput(): string {
+    return this.output;
+  }
+
   get pid(): number {
     return this.child.pid!;
   }

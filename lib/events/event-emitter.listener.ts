@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type * as EventEmitterPackage from '@nestjs/event-emitter';
+import { packageRequire } from '#package-require';
 import { loadOptionalPackage } from '../platform/optional-package.js';
 import type { SessionEvent, SessionEventsListener } from './session-events.js';
 
@@ -32,7 +32,7 @@ export class DefaultSessionEventsListener implements SessionEventsListener {
   private findEmitter(): Emitter | null {
     const events = loadOptionalPackage(
       EVENT_EMITTER_PACKAGE,
-      () => createRequire(import.meta.url)(EVENT_EMITTER_PACKAGE) as typeof EventEmitterPackage,
+      () => packageRequire(EVENT_EMITTER_PACKAGE) as typeof EventEmitterPackage,
     );
     if (!events) return null;
     try {

@@ -8,10 +8,13 @@ export interface DeviceView {
   created: string;
   last_request_datetime: string;
   current: boolean;
+  /** With `storeClientAddress` only: the client address at login, and at the last login or refresh (null when unknown). */
+  login_address?: string | null;
+  last_address?: string | null;
 }
 
-export function toDeviceView(device: Device, current: Device | null): DeviceView {
-  return {
+export function toDeviceView(device: Device, current: Device | null, withAddresses = false): DeviceView {
+  const view: DeviceView = {
     id: device.id,
     name: device.name,
     details: device.details,
@@ -19,4 +22,5 @@ export function toDeviceView(device: Device, current: Device | null): DeviceView
     last_request_datetime: new Date(device.lastRequestDatetime).toISOString(),
     current: current !== null && current.id === device.id,
   };
+  return withAddresses ? { ...view, login_address: device.loginAddress, last_address: device.lastAddress } : view;
 }

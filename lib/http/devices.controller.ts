@@ -27,7 +27,7 @@ export class DevicesController {
   async list(@CurrentUser() user: JwtDevicesUser, @CurrentDevice() current: Device | null): Promise<DeviceView[]> {
     if (!this.options.permanentTokenAuth) return [];
     const devices = await this.devices.listForUser(user.id);
-    return devices.map((device) => toDeviceView(device, current));
+    return devices.map((device) => toDeviceView(device, current, this.options.storeClientAddress));
   }
 
   @Delete('device-logout')

@@ -30,6 +30,8 @@ export class DeviceModel implements DeviceView {
   created: string;
   last_request_datetime: string;
   current: boolean;
+  login_address?: string | null;
+  last_address?: string | null;
 }
 
 export class LogoutOthersResponseModel {
@@ -85,6 +87,8 @@ export function documentModels(swagger: typeof Swagger): void {
     created: { type: String, format: 'date-time', description: 'ISO-8601, UTC.' },
     last_request_datetime: { type: String, format: 'date-time', description: 'The last device refresh, ISO-8601, UTC.' },
     current: { type: Boolean, description: 'Whether this is the device of the access token that asked.' },
+    login_address: { type: String, nullable: true, required: false, description: 'With `storeClientAddress` only: the client address at login.', example: '203.0.113.7' },
+    last_address: { type: String, nullable: true, required: false, description: 'With `storeClientAddress` only: the client address at the last login or device refresh.', example: '203.0.113.7' },
   });
   model(swagger, LogoutOthersResponseModel, 'JwtDevicesLogoutOthersResponse', 'How many devices were logged out.', {
     revoked: { type: 'integer', minimum: 0 },

@@ -19,4 +19,5 @@ export class JwtDevicesDefaults {
   usernameField = 'username';
   userIdType: 'number' | 'string' = 'number';
   headerRules = true;
+  storeClientAddress = false;
 }

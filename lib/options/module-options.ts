@@ -1,5 +1,6 @@
 import type { InjectionToken, ModuleMetadata, OptionalFactoryDependency, Provider, Type } from '@nestjs/common';
 import type { JwtModuleOptions } from '@nestjs/jwt';
+import type { DeviceInvalidationBus } from '../invalidation/device-invalidation-bus.js';
 import type { JwtDevicesUserService } from '../jwt-devices-user.js';
 
 /** Seconds as a number, or a string such as `'90s'`, `'30m'`, `'12h'`, `'7d'`. */
@@ -14,6 +15,23 @@ export const JWT_ALGORITHMS = [
 ] as const;
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
 
+export interface JwtDevicesRedisInvalidationOptions {
+  /** `redis://` or `rediss://` URL of the Redis server every instance of the app shares. */
+  url: string;
+  /** The pub/sub channel, default `jwt-devices:revoked`; apps with separate device tables on one Redis use one each. */
+  channel?: string;
+}
+
+export interface JwtDevicesPostgresInvalidationOptions {
+  /** The LISTEN/NOTIFY channel, default `jwt-devices:revoked`. */
+  channel?: string;
+}
+
+/** How instances tell each other about revoked devices, so `deviceCacheTtl` can be on without serving them. */
+export type JwtDevicesInvalidationOptions =
+  | { redis: JwtDevicesRedisInvalidationOptions }
+  | { postgres: true | JwtDevicesPostgresInvalidationOptions }
+  | { bus: DeviceInvalidationBus };
 
 export interface JwtDevicesRoutesOptions {
   /** Path prefix of the built-in controllers, e.g. `'api/auth'`. */
@@ -64,11 +82,15 @@ export interface JwtDevicesModuleOptions extends JwtDevicesStaticOptions {
   rotatePermanentTokens?: boolean;
   rotationGracePeriod?: Duration;
   deviceCacheTtl?: Duration;
+  /** Push invalidation of the device cache across instances; see docs/push-invalidation.md. */
+  invalidation?: JwtDevicesInvalidationOptions;
   maxDevicesPerUser?: number;
   usernameField?: string;
   /** How user ids are typed when read back from the `Device` table. */
   userIdType?: 'number' | 'string';
   headerRules?: boolean;
+  /** Keep the client's address (as the app's `trust proxy` setting computes it) at login and refresh, and list it in `GET /devices`. */
+  storeClientAddress?: boolean;
   userService: JwtDevicesUserService;
 }
 

@@ -10,5 +10,8 @@ export function optionWarnings(options: ResolvedJwtDevicesOptions): string[] {
         'a device not refreshed within the idle window expires, and its access tokens get 401 before their exp',
     );
   }
+  if (options.invalidation && options.deviceCacheTtl === 0) {
+    warnings.push('invalidation is set but deviceCacheTtl is 0: there is no device cache to invalidate, so it only costs connections');
+  }
   return warnings;
 }

@@ -3,6 +3,7 @@ import type { JwtDevicesUserService } from '../jwt-devices-user.js';
 import { crossOptionProblems } from './cross-option-rules.js';
 import { JwtDevicesDefaults } from './defaults.js';
 import { describe, parseDuration } from './duration.js';
+import { resolveInvalidation } from './invalidation-option.js';
 import { fromJwtModuleOptions, nameSources } from './jwt-module-options.js';
 import { resolveKeys } from './key-policy.js';
 import { resolvePermanentTokenKeys } from './permanent-token-keys.js';
@@ -18,8 +19,8 @@ const KNOWN_OPTIONS = new Set<string>([
   'secret', 'privateKey', 'publicKey', 'jwtModuleOptions', 'algorithm', 'accessTokenTtl', 'leeway', 'issuer', 'audience',
   'authHeaderPrefixes', 'authCookie', 'allowRefresh', 'refreshExpirationDelta', 'permanentTokenAuth',
   'permanentTokenExpirationDelta', 'permanentTokenExpirationAccuracy', 'permanentTokenMaxAge',
-  'rotatePermanentTokens', 'rotationGracePeriod', 'deviceCacheTtl', 'maxDevicesPerUser', 'usernameField',
-  'userIdType', 'headerRules', 'userService', 'routes', 'providers', 'isGlobal', 'permanentTokenSecrets',
+  'rotatePermanentTokens', 'rotationGracePeriod', 'deviceCacheTtl', 'invalidation', 'maxDevicesPerUser', 'usernameField',
+  'userIdType', 'headerRules', 'storeClientAddress', 'userService', 'routes', 'providers', 'isGlobal', 'permanentTokenSecrets',
 ]);
 
 
@@ -87,11 +88,13 @@ export function resolveOptions(
   const maxAge = duration('permanentTokenMaxAge', { optional: true, positive: true });
   const grace = duration('rotationGracePeriod');
   const deviceCacheTtl = duration('deviceCacheTtl');
+  const invalidation = resolveInvalidation(o.invalidation, problems);
 
   const allowRefresh = boolean('allowRefresh');
   const permanentTokenAuth = boolean('permanentTokenAuth');
   const rotatePermanentTokens = boolean('rotatePermanentTokens');
   const headerRules = boolean('headerRules');
+  const storeClientAddress = boolean('storeClientAddress');
 
   problems.push(...crossOptionProblems({ permanentTokenAuth, rotatePermanentTokens, accuracy, grace, idleExpiry }));
 
@@ -150,10 +153,12 @@ export function resolveOptions(
     rotatePermanentTokens,
     rotationGracePeriod: grace!,
     deviceCacheTtl: deviceCacheTtl!,
+    invalidation,
     maxDevicesPerUser: maxDevices as number | undefined,
     usernameField: usernameField as string,
     userIdType: o.userIdType as 'number' | 'string',
     headerRules,
+    storeClientAddress,
     userService: userService!,
   };
 }

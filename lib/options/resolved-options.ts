@@ -1,6 +1,6 @@
 import type { JwtDevicesUserService } from '../jwt-devices-user.js';
 import type { SigningKeys } from './key-policy.js';
-import type { JwtAlgorithm } from './module-options.js';
+import type { JwtAlgorithm, JwtDevicesInvalidationOptions } from './module-options.js';
 import type { PermanentTokenKeys } from './permanent-token-keys.js';
 
 /** Options after validation: durations in seconds, defaults applied; the keys travel apart (see ValidatedJwtDevicesOptions). */
@@ -21,10 +21,12 @@ export interface ResolvedJwtDevicesOptions {
   rotatePermanentTokens: boolean;
   rotationGracePeriod: number;
   deviceCacheTtl: number;
+  invalidation?: JwtDevicesInvalidationOptions;
   maxDevicesPerUser?: number;
   usernameField: string;
   userIdType: 'number' | 'string';
   headerRules: boolean;
+  storeClientAddress: boolean;
   userService: JwtDevicesUserService;
 }
 

@@ -12,11 +12,13 @@ export function loadOptionalPackage<T>(name: string, load: () => T): T | undefin
 }
 
 function isNotInstalled(error: unknown, name: string): boolean {
-  if (!(error instanceof Error)) return false;
-  const { code } = error as Error & { code?: unknown };
-  // require() says "Cannot find module 'x'", import() says "Cannot find package 'x'"; a missing dependency of x names that dependency.
+  // Not `instanceof Error`: Jest's module registry throws its not-found errors from another realm than the module's.
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof message !== 'string') return false;
+  // require() says "Cannot find module 'x'" (Jest: "… 'x' from 'file'"), import() says "Cannot find package 'x'"; a missing dependency of x names that dependency.
   return (
     (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') &&
-    (error.message.startsWith(`Cannot find module '${name}'`) || error.message.startsWith(`Cannot find package '${name}'`))
+    (message.startsWith(`Cannot find module '${name}'`) || message.startsWith(`Cannot find package '${name}'`))
   );
 }

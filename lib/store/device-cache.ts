@@ -3,16 +3,27 @@ import type { Device } from '../device.entity.js';
 
 const MAX_ENTRIES = 10_000;
 
-/** Live devices seen recently by this process, bounded in entries, for `deviceCacheTtl`. */
+/**
+ * Live devices seen recently by this process, bounded in entries, for `deviceCacheTtl`. With push
+ * invalidation it is suspended while the bus is not trusted, and every forget moves its generation on,
+ * so a database read that started before a revocation arrived is never cached after it.
+ */
 export class DeviceCache {
   private readonly entries: BoundedMap<number, { device: Device; expiresAt: number }>;
+  private generation = 0;
+  private suspended = false;
 
   constructor(private readonly ttlMs: number, maxEntries = MAX_ENTRIES) {
     this.entries = new BoundedMap(maxEntries);
   }
 
   get enabled(): boolean {
-    return this.ttlMs > 0;
+    return this.ttlMs > 0 && !this.suspended;
+  }
+
+  /** Taken before a database read; `set` refuses the result when anything was forgotten since. */
+  get ticket(): number {
+    return this.generation;
   }
 
   get(id: number, nowMs: number): Device | undefined {
@@ -25,17 +36,30 @@ export class DeviceCache {
     return entry.device;
   }
 
-  set(device: Device, nowMs: number): void {
-    if (!this.enabled) return;
+  set(device: Device, nowMs: number, ticket: number): void {
+    if (!this.enabled || ticket !== this.generation) return;
     this.entries.set(device.id, { device, expiresAt: nowMs + this.ttlMs });
   }
 
   forget(ids: Iterable<number>): void {
+    this.generation++;
     for (const id of ids) this.entries.delete(id);
   }
 
   forgetAll(): void {
+    this.generation++;
     this.entries.clear();
+  }
+
+  /** Off (and empty) until resumed: entries cached before an outage of the bus are never trusted after it. */
+  suspend(): void {
+    this.suspended = true;
+    this.forgetAll();
+  }
+
+  resume(): void {
+    this.forgetAll();
+    this.suspended = false;
   }
 
   get size(): number {

@@ -17,6 +17,8 @@ const PROPERTIES: DeviceProperty[] = [
   'details',
   'created',
   'lastRequestDatetime',
+  'loginAddress',
+  'lastAddress',
 ];
 
 const INSERTED_PROPERTIES = PROPERTIES.filter((property) => property !== 'id');
@@ -34,7 +36,7 @@ const INSERTED_ID: Partial<Record<string, InsertedId>> = {
   mariadb: { returning: false, read: (result) => (result.raw as { insertId?: unknown } | undefined)?.insertId },
 };
 
-type Statements = Record<'byId' | 'byLegacyTokenHash' | 'insert' | 'setTokenHash' | 'rotate' | 'touch' | 'findRetired', string>;
+type Statements = Record<'byId' | 'byLegacyTokenHash' | 'insert' | 'setTokenHash' | 'rotate' | 'touch' | 'recordAddress' | 'findRetired', string>;
 
 /**
  * The statements of the hot requests (every authenticated request, refresh and login) in plain
@@ -116,6 +118,12 @@ export class DeviceQueries {
     return result.affected === 1;
   }
 
+  /** Records the client address of a refresh (`storeClientAddress`); false when the device is gone. */
+  async recordAddress(id: number, address: string): Promise<boolean> {
+    const result = await this.run(this.sql.recordAddress, [address, id]);
+    return result.affected === 1;
+  }
+
   private statements(repository: Repository<Device>): Statements {
     const driver = this.dataSource.driver;
     const tableName = (tablePath: string) => tablePath.split('.').map((part) => driver.escape(part)).join('.');
@@ -140,6 +148,7 @@ export class DeviceQueries {
         `${column('rotatedAt')} = ${param(2)}, ${column('lastRequestDatetime')} = ${param(3)} ` +
         `WHERE ${column('id')} = ${param(4)} AND ${column('generation')} = ${param(5)}`,
       touch: `UPDATE ${table} SET ${column('lastRequestDatetime')} = ${param(0)} WHERE ${column('id')} = ${param(1)}`,
+      recordAddress: `UPDATE ${table} SET ${column('lastAddress')} = ${param(0)} WHERE ${column('id')} = ${param(1)}`,
       findRetired:
         `SELECT ${retiredColumn('deviceId')} AS device_id, ${retiredColumn('retiredAt')} AS retired_at ` +
         `FROM ${retiredTable} WHERE ${retiredColumn('tokenHash')} = ${param(0)}`,

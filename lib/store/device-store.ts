@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { In, LessThan, type Repository } from 'typeorm';
 import { Device } from '../device.entity.js';
 import { JwtDevicesUnavailableError } from '../errors/jwt-devices.error.js';
-import { DEVICE_REPOSITORY, JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
+import type { DeviceInvalidationBus } from '../invalidation/device-invalidation-bus.js';
+import { DEVICE_REPOSITORY, JWT_DEVICES_INVALIDATION_BUS, JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
 import type { ResolvedJwtDevicesOptions } from '../options/resolved-options.js';
 import { RetiredToken } from '../retired-token.entity.js';
 import { DeviceCache } from './device-cache.js';
@@ -19,7 +20,8 @@ export type DeviceUsage = Pick<Device, 'id' | 'userId' | 'name' | 'lastRequestDa
 
 /**
  * Every read and write of the device tables, and the process's cache of live devices. A database
- * fault becomes one JwtDevicesUnavailableError (logged by its kind only), so no SQL leaks.
+ * fault becomes one JwtDevicesUnavailableError (logged by its kind only), so no SQL leaks. Every
+ * deletion goes through deleteIds, which publishes it on the invalidation bus when there is one.
  */
 @Injectable()
 export class DeviceStore {
@@ -27,14 +29,18 @@ export class DeviceStore {
   private readonly recent: DeviceCache;
   private readonly queries: DeviceQueries;
   private readonly retiredTokens: Repository<RetiredToken>;
+  /** The cache's ticket when each device read by findById was asked for: remember() needs it. */
+  private readonly readTickets = new WeakMap<Device, number>();
 
   constructor(
     @Inject(DEVICE_REPOSITORY) private readonly devices: Repository<Device>,
     @Inject(JWT_DEVICES_OPTIONS) { deviceCacheTtl }: ResolvedJwtDevicesOptions,
+    @Optional() @Inject(JWT_DEVICES_INVALIDATION_BUS) private readonly bus: DeviceInvalidationBus | null = null,
   ) {
     this.recent = new DeviceCache(deviceCacheTtl * 1000);
     this.queries = new DeviceQueries(devices);
     this.retiredTokens = devices.manager.getRepository(RetiredToken);
+    if (bus) this.listenTo(bus);
   }
 
   /** Inserts a device; the returned entity carries its new id. */
@@ -51,7 +57,10 @@ export class DeviceStore {
 
   async findById(id: number): Promise<Device | null> {
     if (id > MAX_DEVICE_ID) return null;
-    return this.db(() => this.queries.findById(id));
+    const ticket = this.recent.ticket;
+    const device = await this.db(() => this.queries.findById(id));
+    if (device) this.readTickets.set(device, ticket);
+    return device;
   }
 
   findByLegacyTokenHash(hash: string): Promise<Device | null> {
@@ -88,6 +97,11 @@ export class DeviceStore {
     return this.db(() => this.queries.touch(id, now));
   }
 
+  /** Records the client address of a refresh; false when the device is gone. */
+  recordAddress(id: number, address: string): Promise<boolean> {
+    return this.db(() => this.queries.recordAddress(id, address));
+  }
+
   findRetired(hash: string): Promise<{ deviceId: number; retiredAt: number } | null> {
     return this.db(() => this.queries.findRetired(hash));
   }
@@ -96,11 +110,13 @@ export class DeviceStore {
     await this.db(() => this.retiredTokens.delete({ tokenHash: hash }));
   }
 
-  /** Deletes devices and the rotated-away hashes left of them from before the upgrade; returns how many devices went. */
+  /** Deletes devices and the rotated-away hashes left of them from before the upgrade, and tells every instance to forget them; returns how many devices went. */
   async deleteIds(ids: number[]): Promise<number> {
     const result = await this.db(() => this.devices.delete({ id: In(ids) }));
-    await this.db(() => this.retiredTokens.delete({ deviceId: In(ids) }));
     this.recent.forget(ids);
+    // Awaited, so the revoking request answers after the other instances were told; publish never rejects.
+    await this.bus?.publish(ids);
+    await this.db(() => this.retiredTokens.delete({ deviceId: In(ids) }));
     return result.affected ?? ids.length;
   }
 
@@ -126,13 +142,25 @@ export class DeviceStore {
     return this.recent.get(id, nowMs);
   }
 
-  /** Keeps a live device for `deviceCacheTtl` (nothing when it is 0). */
+  /**
+   * Keeps a live device read by findById for `deviceCacheTtl` (nothing when it is 0, while the bus is not
+   * trusted, or when a revocation arrived during the read, which may have returned the row just before it went).
+   */
   remember(device: Device, nowMs: number): void {
-    this.recent.set(device, nowMs);
+    const ticket = this.readTickets.get(device);
+    if (ticket !== undefined) this.recent.set(device, nowMs, ticket);
   }
 
   forget(ids: number[]): void {
     this.recent.forget(ids);
+  }
+
+  private listenTo(bus: DeviceInvalidationBus): void {
+    if (!bus.trusted) this.recent.suspend();
+    bus.subscribe({
+      revoked: (ids) => (ids === 'all' ? this.recent.forgetAll() : this.recent.forget(ids)),
+      trustChanged: (trusted) => (trusted ? this.recent.resume() : this.recent.suspend()),
+    });
   }
 
   private async db<T>(work: () => Promise<T>): Promise<T> {

@@ -1,10 +1,8 @@
-import { AbstractLogger, type DataSource, type Logger, type ObjectLiteral, type QueryRunner } from 'typeorm';
+import { AbstractLogger, type DataSource, type Logger } from 'typeorm';
 
 const TOKEN_HASH = /\b[0-9a-f]{64}\b/g;
 export const REDACTED = '[redacted]';
 const REDACTING = Symbol('jwt-devices.redacting-logger');
-
-type Parameters = unknown[] | ObjectLiteral | undefined;
 
 const HASH_LENGTH = 64;
 
@@ -13,10 +11,11 @@ function redactValue(value: unknown): unknown {
   return typeof value === 'string' && value.length >= HASH_LENGTH ? value.replace(TOKEN_HASH, REDACTED) : value;
 }
 
-function redactParameters(parameters: Parameters): Parameters {
-  if (Array.isArray(parameters)) return parameters.map(redactValue);
+// Generic, so the parameters keep the type the installed TypeORM gives them (0.3: any[]; 1: an array or an object).
+function redactParameters<P>(parameters: P): P {
+  if (Array.isArray(parameters)) return parameters.map(redactValue) as P;
   if (parameters && typeof parameters === 'object') {
-    return Object.fromEntries(Object.entries(parameters).map(([name, value]) => [name, redactValue(value)]));
+    return Object.fromEntries(Object.entries(parameters).map(([name, value]) => [name, redactValue(value)])) as P;
   }
   return parameters;
 }
@@ -39,17 +38,16 @@ export function redactTokenHashesInQueryLog(dataSource: DataSource): void {
   const logsQueries = queryLoggingCheck(inner);
   const redacting: Logger & { [REDACTING]: true } = {
     [REDACTING]: true,
-    logQuery: (query: string, parameters?: Parameters, runner?: QueryRunner) => {
+    // Parameters are typed by the installed TypeORM's Logger, which differs between 0.3 and 1.
+    logQuery: (query, parameters, runner) => {
       // Every query passes here: copying and scanning its parameters only to drop them would cost each request.
       if (logsQueries()) inner.logQuery(query, redactParameters(parameters), runner);
     },
-    logQueryError: (error: string | Error, query: string, parameters?: Parameters, runner?: QueryRunner) =>
-      inner.logQueryError(redactError(error), query, redactParameters(parameters), runner),
-    logQuerySlow: (time: number, query: string, parameters?: Parameters, runner?: QueryRunner) =>
-      inner.logQuerySlow(time, query, redactParameters(parameters), runner),
-    logSchemaBuild: (message: string, runner?: QueryRunner) => inner.logSchemaBuild(message, runner),
-    logMigration: (message: string, runner?: QueryRunner) => inner.logMigration(message, runner),
-    log: (level: 'log' | 'info' | 'warn', message: unknown, runner?: QueryRunner) => inner.log(level, message, runner),
+    logQueryError: (error, query, parameters, runner) => inner.logQueryError(redactError(error), query, redactParameters(parameters), runner),
+    logQuerySlow: (time, query, parameters, runner) => inner.logQuerySlow(time, query, redactParameters(parameters), runner),
+    logSchemaBuild: (message, runner) => inner.logSchemaBuild(message, runner),
+    logMigration: (message, runner) => inner.logMigration(message, runner),
+    log: (level, message, runner) => inner.log(level, message, runner),
   };
   Object.defineProperty(dataSource, 'logger', { value: redacting, configurable: true, writable: true });
 }

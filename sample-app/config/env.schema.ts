@@ -61,6 +61,15 @@ const databaseUrl = text.superRefine((url, context) => {
     context.issues.push({ code: 'custom', input: url, message: error instanceof Error ? error.message : 'not understood' });
   }
 });
+/** A Redis URL, for push invalidation; never quoted in an error, as it may hold a password. */
+const redisUrl = text.refine((url) => /^rediss?:\/\/./.test(url), { error: 'must be a redis:// or rediss:// URL' });
+/** `postgres` (LISTEN/NOTIFY on DATABASE_URL's server) or a Redis URL; never quoted either. */
+const invalidation = text.transform((value, context) => {
+  if (value === 'postgres') return { postgres: true as const };
+  if (/^rediss?:\/\/./.test(value)) return { redis: { url: value } };
+  context.issues.push({ code: 'custom', input: value, message: 'must be postgres or a redis:// or rediss:// URL' });
+  return z.NEVER;
+});
 
 /** The module options the environment can set: all but the app's user service. */
 // Objects, not variables: jwtModuleOptions holds the key, algorithm, lifetime, issuer and audience, which have variables of their own.
@@ -94,10 +103,12 @@ export const JWT_DEVICES_OPTIONS = {
   rotatePermanentTokens: boolean,
   rotationGracePeriod: duration,
   deviceCacheTtl: duration,
+  invalidation,
   maxDevicesPerUser: integer(1),
   usernameField: text,
   userIdType: oneOf(['number', 'string']),
   headerRules: boolean,
+  storeClientAddress: boolean,
 } satisfies { [K in keyof JwtDevicesEnvOptions]-?: z.ZodType<NonNullable<JwtDevicesEnvOptions[K]>, string> };
 export type JwtDevicesOption = keyof typeof JWT_DEVICES_OPTIONS;
 
@@ -122,6 +133,8 @@ export const envSchema = z.object({
   THROTTLE_TTL: integer(1, MAX_TIMER_SECONDS).default(60),
   PURGE_INTERVAL: integer(0, MAX_TIMER_SECONDS).default(3600),
   PASSWORD_HASH_COST: integer(MIN_PASSWORD_HASH_COST, MAX_PASSWORD_HASH_COST).default(DEFAULT_PASSWORD_HASH_COST),
+  /** Turns push invalidation on over this Redis, unless JWT_DEVICES_INVALIDATION names another. */
+  REDIS_URL: redisUrl.optional(),
   ...jwtDevicesVariables,
   JWT_DEVICES_ROUTES: boolean.default(true),
   JWT_DEVICES_ROUTES_PREFIX: text.optional(),

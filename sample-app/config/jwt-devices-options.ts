@@ -10,6 +10,8 @@ export function jwtDevicesOptions(config: AppConfig): JwtDevicesEnvOptions {
   const options: JwtDevicesEnvOptions = Object.fromEntries(
     (Object.keys(JWT_DEVICES_OPTIONS) as JwtDevicesOption[]).map((option) => [option, config.get(jwtDevicesVariable(option), { infer: true })]),
   );
+  const redisUrl = config.get('REDIS_URL', { infer: true });
+  if (options.invalidation === undefined && redisUrl !== undefined) options.invalidation = { redis: { url: redisUrl } };
   // JWT_SECRET and the development default are for HMAC only: the module refuses a secret next to RS/PS/ES keys.
   const hmac = options.privateKey === undefined && options.publicKey === undefined && (options.algorithm ?? 'HS256').startsWith('HS');
   if (!hmac || options.secret !== undefined) return options;

@@ -33,6 +33,8 @@ function newDevice(hash: string, at: Date): Device {
     details: 'device details',
     created: at.getTime(),
     lastRequestDatetime: at.getTime(),
+    loginAddress: '2001:db8::7',
+    lastAddress: null,
   });
 }
 

@@ -11,6 +11,7 @@ const MIGRATION_NAMES = [
   'CreateJwtDevicesRetiredToken1764100000001',
   'ExactJwtDevicesKeys1764100000002',
   'ConstantSpaceRotation1764100000003',
+  'AddJwtDevicesClientAddress1764100000004',
 ];
 const GRACE_MS = 10_000;
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');

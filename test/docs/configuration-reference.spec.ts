@@ -17,8 +17,8 @@ const OPTIONS: { [K in keyof Required<JwtDevicesModuleOptions>]: true } = {
   audience: true, authHeaderPrefixes: true, authCookie: true, allowRefresh: true, refreshExpirationDelta: true,
   permanentTokenAuth: true, permanentTokenExpirationDelta: true, permanentTokenExpirationAccuracy: true,
   permanentTokenMaxAge: true, rotatePermanentTokens: true, rotationGracePeriod: true, deviceCacheTtl: true,
-  maxDevicesPerUser: true, usernameField: true, userIdType: true, headerRules: true, userService: true, routes: true,
-  providers: true, isGlobal: true,
+  invalidation: true, maxDevicesPerUser: true, usernameField: true, userIdType: true, headerRules: true, storeClientAddress: true,
+  userService: true, routes: true, providers: true, isGlobal: true,
 };
 
 describe('docs/configuration.md against the code', () => {

@@ -183,7 +183,8 @@ forEachServer((database) => {
       assert.deepEqual(Object.keys(login.json!).sort(), ['access', 'device', 'kind', 'refresh', 'user']);
       assert.equal(login.json!.kind, 'login');
       assert.equal(login.json!.user, 'alice');
-      assert.match(login.json!.refresh, /^[A-Za-z0-9_-]{43}$/);
+      // A version 2 permanent token: 74 URL-safe characters (docs/security-model.md).
+      assert.match(login.json!.refresh, /^[A-Za-z0-9_-]{74}$/);
       assert.equal(login.headers['cache-control'], 'no-store');
     });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { installedVersion, readRepoPackageJson, REPO_ROOT, type ExportConditions } from './repo-package.js';
+import { installedVersion, readRepoPackageJson, REPO_ROOT, type ExportConditions, type PackageJson } from './repo-package.js';
 import { importsOfFile, packageNameOf, scanImports, type SourceImport } from './source-imports.js';
 
 const LIB = join(REPO_ROOT, 'lib');
@@ -22,7 +22,12 @@ function byPackage(imports: SourceImport[]): string[] {
   return [...files].map(([name, where]) => `${name}: ${[...where].join(', ')}`).sort();
 }
 
-/** Whether `version` satisfies a caret range `^x.y.z` (for 0.y.z, only patches of 0.y). */
+/** Whether `version` satisfies one of the caret ranges of `^a.b.c || ^x.y.z` (for 0.y.z, only patches of 0.y); false if any part is not a caret range. */
+function satisfiesCaretRanges(version: string, range: string): boolean {
+  const alternatives = range.split('||').map((part) => part.trim());
+  return alternatives.every((part) => /^\^\d+\.\d+\.\d+$/.test(part)) && alternatives.some((part) => satisfiesCaret(version, part));
+}
+
 function satisfiesCaret(version: string, range: string): boolean {
   const floor = /^\^(\d+)\.(\d+)\.(\d+)$/.exec(range)?.slice(1).map(Number);
   const actual = /^(\d+)\.(\d+)\.(\d+)$/.exec(version)?.slice(1).map(Number);
@@ -90,7 +95,7 @@ describe('package.json against what lib/ imports', () => {
     assert.deepEqual(byPackage(eager), [], 'optional peers imported eagerly');
   });
 
-  it('imports nothing from outside lib/ (the package ships dist/lib only)', () => {
+  it('imports nothing from outside lib/ (the package ships its builds of lib/ only)', () => {
     const outside = libImports.filter(({ file, specifier }) => {
       if (!specifier.startsWith('.')) return false;
       return relative(LIB, resolve(REPO_ROOT, dirname(file), specifier)).startsWith('..');
@@ -99,68 +104,103 @@ describe('package.json against what lib/ imports', () => {
   });
 });
 
-describe('package.json against the build', () => {
-  const root = pkg.exports?.['.'] as ExportConditions | undefined;
+/** The `import` and `require` conditions of an exports entry, each `{ types, default }`. */
+function formatsOf(entry: Record<string, ExportConditions>): Record<'import' | 'require', ExportConditions> {
+  return { import: entry.import, require: entry.require };
+}
 
-  it("has exports['.'] with types and default, both in dist/lib, and main/types agreeing with them", () => {
-    assert.equal(typeof root, 'object', "exports['.'] must be an object of conditions");
-    assert.match(root!.types ?? '', /^\.\/dist\/lib\/.+\.d\.ts$/);
-    assert.match(root!.default ?? '', /^\.\/dist\/lib\/.+\.js$/);
-    // Node and TypeScript pick the first matching condition: types must come first.
-    assert.equal(Object.keys(root!)[0], 'types');
-    assert.equal(pkg.main, root!.default);
-    assert.equal(pkg.types, root!.types);
+describe('package.json against the build', () => {
+  const root = formatsOf(pkg.exports?.['.'] as Record<string, ExportConditions>);
+  const targets = [root.import, root.require].flatMap((format) => [format?.types, format?.default]).filter((target) => target !== undefined);
+  const cjsScope = join(REPO_ROOT, 'dist', 'cjs', 'package.json');
+
+  it("has exports['.'] with an import (dist/lib) and a require (dist/cjs) condition, each with types first, and main/types naming the CommonJS build", () => {
+    assert.deepEqual(Object.keys(pkg.exports?.['.'] as object), ['import', 'require']);
+    for (const [condition, directory] of [['import', 'lib'], ['require', 'cjs']] as const) {
+      const format = root[condition];
+      assert.equal(typeof format, 'object', `exports['.'].${condition} must be an object of conditions`);
+      // Node and TypeScript pick the first matching condition: types must come first.
+      assert.deepEqual(Object.keys(format), ['types', 'default']);
+      assert.match(format.types ?? '', new RegExp(`^\\./dist/${directory}/.+\\.d\\.ts$`));
+      assert.match(format.default ?? '', new RegExp(`^\\./dist/${directory}/.+\\.js$`));
+    }
+    // Resolvers without exports (TypeScript's node10, old bundlers) take main and types: the CommonJS build, which loads everywhere.
+    assert.equal(pkg.main, root.require.default);
+    assert.equal(pkg.types, root.require.types);
   });
 
-  it("has both export targets on disk after the build", () => {
-    for (const target of [root!.types!, root!.default!]) {
-      assert.ok(existsSync(join(REPO_ROOT, target)), `${target} is missing: run the build first`);
+  it('has every export target on disk after the build, dist/cjs marked CommonJS', () => {
+    for (const target of targets) assert.ok(existsSync(join(REPO_ROOT, target)), `${target} is missing: run the build first`);
+    assert.equal((JSON.parse(readFileSync(cjsScope, 'utf8')) as { type?: string }).type, 'commonjs');
+  });
+
+  it("maps every # import of lib/ in both builds: package.json's imports for dist/lib, dist/cjs/package.json's for dist/cjs", () => {
+    const cjsImports = (JSON.parse(readFileSync(cjsScope, 'utf8')) as PackageJson).imports ?? {};
+    const specifiers = [...new Set(libImports.map(({ specifier }) => specifier).filter((specifier) => specifier.startsWith('#')))];
+    assert.ok(specifiers.length > 0, 'no # import found in lib/');
+    for (const specifier of specifiers) {
+      const esm = pkg.imports?.[specifier];
+      const cjs = cjsImports[specifier];
+      assert.equal(typeof esm, 'string', `${specifier} is not in package.json imports`);
+      assert.equal(typeof cjs, 'string', `${specifier} is not in dist/cjs/package.json imports`);
+      assert.match(esm as string, /^\.\/dist\/lib\//);
+      assert.ok(existsSync(join(REPO_ROOT, esm as string)), `${esm} is missing`);
+      assert.ok(existsSync(join(REPO_ROOT, 'dist', 'cjs', cjs as string)), `dist/cjs/${cjs} is missing`);
     }
   });
 
-  it('publishes the export targets through files, and nothing but dist/lib and the docs', () => {
+  it('publishes the export targets through files, and nothing but dist/lib, dist/cjs and the docs', () => {
     const files = pkg.files ?? [];
     const covered = (target: string) => files.some((entry) => {
       const normalized = entry.replace(/^\.\//, '').replace(/\/$/, '');
       const path = target.replace(/^\.\//, '');
       return path === normalized || path.startsWith(`${normalized}/`);
     });
-    for (const target of [root!.types!, root!.default!]) assert.ok(covered(target), `files does not cover ${target}`);
-    assert.deepEqual(files.filter((entry) => !['dist/lib', 'README.md', 'SECURITY.md', 'docs', 'LICENSE'].includes(entry)), []);
+    for (const target of targets) assert.ok(covered(target), `files does not cover ${target}`);
+    assert.deepEqual(files.filter((entry) => !['dist/lib', 'dist/cjs', 'README.md', 'SECURITY.md', 'docs', 'LICENSE'].includes(entry)), []);
     assert.ok(existsSync(join(REPO_ROOT, 'LICENSE')), 'LICENSE is missing');
   });
 
-  it('ships types for every package its public declarations import: its own, or an @types package in dependencies', () => {
-    const declarationImports = reachableDeclarationImports(root!.types!);
-    assert.ok(declarationImports.length > 0, `no imports reached from ${root!.types}: run the build first`);
-    const untyped = declarationImports.filter(({ specifier }) => {
-      const name = packageNameOf(specifier);
-      if (name === undefined || optionalPeers.includes(name)) return false;
-      return !shipsOwnTypes(name) && !(`@types/${name.replace(/^@(.+)\/(.+)$/, '$1__$2')}` in dependencies);
+  for (const condition of ['import', 'require'] as const) {
+    it(`ships types for every package the ${condition} build's public declarations import: its own, or an @types package in dependencies`, () => {
+      const declarationImports = reachableDeclarationImports(root[condition].types!);
+      assert.ok(declarationImports.length > 0, `no imports reached from ${root[condition].types}: run the build first`);
+      const untyped = declarationImports.filter(({ specifier }) => {
+        const name = packageNameOf(specifier);
+        if (name === undefined || optionalPeers.includes(name)) return false;
+        return !shipsOwnTypes(name) && !(`@types/${name.replace(/^@(.+)\/(.+)$/, '$1__$2')}` in dependencies);
+      });
+      assert.deepEqual(byPackage(untyped), [], 'a TypeScript app compiled without skipLibCheck fails on these');
     });
-    assert.deepEqual(byPackage(untyped), [], 'a TypeScript app compiled without skipLibCheck fails on these');
-  });
 
-  it('never names an optional peer in its public declarations (apps without it would fail to type-check)', () => {
-    const declarationImports = reachableDeclarationImports(root!.types!);
-    assert.deepEqual(byPackage(declarationImports.filter(({ specifier }) => optionalPeers.includes(packageNameOf(specifier) ?? ''))), []);
-  });
+    it(`never names an optional peer in the ${condition} build's public declarations (apps without it would fail to type-check)`, () => {
+      const declarationImports = reachableDeclarationImports(root[condition].types!);
+      assert.deepEqual(byPackage(declarationImports.filter(({ specifier }) => optionalPeers.includes(packageNameOf(specifier) ?? ''))), []);
+    });
+  }
 });
 
 describe('package.json metadata', () => {
-  it('gives every peer a caret range of the major the tests run on, and installs it as a devDependency', () => {
+  it('gives every peer caret ranges, one of them covering the version the tests run on, and installs it as a devDependency', () => {
     const problems: string[] = [];
     for (const [name, range] of Object.entries(peers)) {
       const version = installedVersion(name);
       if (!(name in (pkg.devDependencies ?? {}))) problems.push(`${name}: not a devDependency, so no test runs against it`);
       if (version === undefined) problems.push(`${name}: not installed`);
-      else if (!satisfiesCaret(version, range)) problems.push(`${name}: installed ${version} is outside ${range}`);
+      else if (!satisfiesCaretRanges(version, range)) problems.push(`${name}: installed ${version} is outside ${range}, or a part of it is not a caret range`);
     }
     assert.deepEqual(problems, []);
   });
 
-  it('requires Node 20.19 or later, the first Node 20 whose require() loads this ES module package', () => {
-    assert.equal(pkg.engines?.node, '>=20.19.0');
+  it('accepts NestJS 11 and 12 and TypeORM 0.3 and 1, the lines the consumer apps install', () => {
+    for (const name of ['@nestjs/common', '@nestjs/core', '@nestjs/typeorm', '@nestjs/passport', '@nestjs/jwt']) {
+      assert.equal(peers[name], '^11.0.0 || ^12.0.0', name);
+    }
+    assert.equal(peers.typeorm, '^0.3.31 || ^1.0.0');
+  });
+
+  it('requires Node 20 or later: the CommonJS build needs no require() of ES modules, and no dependency of its own asks for more', () => {
+    assert.equal(pkg.engines?.node, '>=20.0.0');
   });
 
   it('does not claim sideEffects: false, since loading lib/ registers TypeORM and class-validator metadata', () => {
@@ -169,6 +209,6 @@ describe('package.json metadata', () => {
 
   it('builds the library before packing', () => {
     assert.match(pkg.scripts?.prepack ?? '', /build:lib/);
-    assert.match(pkg.scripts?.['build:lib'] ?? '', /tsc -p tsconfig\.build\.json/);
+    assert.match(pkg.scripts?.['build:lib'] ?? '', /tsc -p tsconfig\.build\.json && node scripts\/build-cjs\.mjs/);
   });
 });

@@ -5,10 +5,16 @@ import { fileURLToPath } from 'node:url';
 /** The repository root, from dist/test/package/ where this file runs. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
+/** The targets of one module format in an `exports` entry: its declarations and its code. */
 export interface ExportConditions {
   types?: string;
   default?: string;
   [condition: string]: string | undefined;
+}
+
+/** An `exports` entry: conditions whose values are targets or nested conditions (`import: { types, default }`). */
+export interface ExportEntry {
+  [condition: string]: string | ExportEntry | undefined;
 }
 
 export interface PackageJson {
@@ -16,7 +22,8 @@ export interface PackageJson {
   version: string;
   main?: string;
   types?: string;
-  exports?: Record<string, ExportConditions | string>;
+  exports?: Record<string, ExportEntry | string>;
+  imports?: Record<string, ExportEntry | string>;
   files?: string[];
   engines?: Record<string, string>;
   scripts?: Record<string, string>;

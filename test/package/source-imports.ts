@@ -72,9 +72,9 @@ function isTypeOnlyImport(clause: ts.ImportClause | undefined): boolean {
     bindings.elements.every((element) => element.isTypeOnly);
 }
 
-/** The package a bare specifier names (`@scope/name/sub` -> `@scope/name`), or undefined for relative paths and Node builtins. */
+/** The package a bare specifier names (`@scope/name/sub` -> `@scope/name`), or undefined for relative paths, `#` imports of the package itself and Node builtins. */
 export function packageNameOf(specifier: string): string | undefined {
-  if (specifier.startsWith('.') || specifier.startsWith('/') || isBuiltin(specifier)) return undefined;
+  if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('#') || isBuiltin(specifier)) return undefined;
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }

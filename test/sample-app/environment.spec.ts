@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createSampleApp } from '../../sample-app/bootstrap.js';
-import { parseEnv, SampleAppConfigError } from '../../sample-app/config/env.schema.js';
+import { ConfigService } from '@nestjs/config';
+import { parseEnv, SampleAppConfigError, type AppConfig } from '../../sample-app/config/env.schema.js';
+import { jwtDevicesOptions } from '../../sample-app/config/jwt-devices-options.js';
 import { TEST_PASSWORD_HASH_COST } from '../fixtures/test-password-hash-cost.js';
 
 const SECRET = 'sample-app-environment-secret-of-32-bytes';
@@ -78,6 +80,18 @@ describe("the sample app's environment", () => {
       JWT_DEVICES_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----',
       JWT_DEVICES_ROUTES: true,
     });
+  });
+
+  it('REDIS_URL turns push invalidation on, JWT_DEVICES_INVALIDATION (postgres, or another Redis) comes first, and a bad URL is refused unquoted', () => {
+    const options = (env: Record<string, string>) => jwtDevicesOptions(new ConfigService(parseEnv({ JWT_SECRET: SECRET, ...env })) as AppConfig);
+    assert.equal(options({}).invalidation, undefined);
+    assert.deepEqual(options({ REDIS_URL: 'redis://127.0.0.1:6379' }).invalidation, { redis: { url: 'redis://127.0.0.1:6379' } });
+    assert.deepEqual(options({ REDIS_URL: 'redis://a:6379', JWT_DEVICES_INVALIDATION: 'rediss://b:6380' }).invalidation, { redis: { url: 'rediss://b:6380' } });
+    assert.deepEqual(options({ REDIS_URL: 'redis://a:6379', JWT_DEVICES_INVALIDATION: 'postgres' }).invalidation, { postgres: true });
+    assert.deepEqual(problemsOf({ REDIS_URL: 'http://user:hunter2@redis', JWT_DEVICES_INVALIDATION: 'mysql://user:hunter2@db' }), [
+      'REDIS_URL: must be a redis:// or rediss:// URL',
+      'JWT_DEVICES_INVALIDATION: must be postgres or a redis:// or rediss:// URL',
+    ]);
   });
 
   it('an app booted in-process reads only the env object it is given, and leaves process.env as it was', async () => {

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { runInNewContext } from 'node:vm';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Test } from '@nestjs/testing';
@@ -43,6 +44,18 @@ describe('loadOptionalPackage', () => {
     const name = '@nestjs/not-installed-anywhere';
     const notFound = await errorOf(() => import(name));
     assert.equal((notFound as { code?: unknown }).code, 'ERR_MODULE_NOT_FOUND');
+    assert.equal(
+      loadOptionalPackage(name, () => {
+        throw notFound;
+      }),
+      undefined,
+    );
+  });
+
+  it("returns undefined for a not-found error from another realm, as Jest's module registry throws it", () => {
+    const name = '@nestjs/not-installed-anywhere';
+    const notFound = runInNewContext(`Object.assign(new Error("Cannot find module '${name}' from 'openapi.js'"), { code: 'MODULE_NOT_FOUND' })`) as unknown;
+    assert.equal(notFound instanceof Error, false, 'the error must come from another realm');
     assert.equal(
       loadOptionalPackage(name, () => {
         throw notFound;

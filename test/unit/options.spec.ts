@@ -345,6 +345,29 @@ describe('resolveOptions', () => {
       /^issuer: must be a non-empty string$/,
     ]);
   });
+  it('invalidation: takes { redis: { url, channel? } }, { postgres: true | { channel? } } or { bus }, and names every problem without quoting the URL', () => {
+    assert.deepEqual(resolve({ invalidation: { redis: { url: 'redis://127.0.0.1:6379' } } }).invalidation, { redis: { url: 'redis://127.0.0.1:6379' } });
+    const bus = { publish: async () => undefined, subscribe: () => undefined, trusted: false };
+    assert.equal((resolve({ invalidation: { bus } }).invalidation as { bus: unknown }).bus, bus);
+    assert.equal(resolve({}).invalidation, undefined);
+    assert.deepEqual(resolve({ invalidation: { postgres: true } }).invalidation, { postgres: true });
+    assert.deepEqual(resolve({ invalidation: { postgres: { channel: 'app_revoked' } } }).invalidation, { postgres: { channel: 'app_revoked' } });
+    assertProblems(problemsOf(() => resolve({ invalidation: { postgres: false } as never })), [/^invalidation: postgres: must be true or \{ channel\? \} \(got boolean\)$/]);
+    assertProblems(problemsOf(() => resolve({ invalidation: { postgres: { channel: 7 } } as never })), [/^invalidation: postgres[.]channel: must be a non-empty string$/]);
+    const secretUrl = 'http://user:hunter2-secret@redis.internal';
+    const problems = problemsOf(() => resolve({ invalidation: { redis: { url: secretUrl, channel: '', db: 2 } } as never }));
+    assertProblems(problems, [/^invalidation: redis[.]db: unknown option$/, /^invalidation: redis[.]url: must be a redis:\/\/ or rediss:\/\/ URL$/, /^invalidation: redis[.]channel: must be a non-empty string$/]);
+    assert.ok(!problems.join('\n').includes('hunter2'));
+    assertProblems(problemsOf(() => resolve({ invalidation: { redis: { url: 'redis://x' }, bus } as never })), [/^invalidation: must have exactly one of redis, postgres or bus \(got redis, bus\)$/]);
+    assertProblems(problemsOf(() => resolve({ invalidation: { bus: { publish: () => undefined } } as never })), [/^invalidation: bus: must be a DeviceInvalidationBus/]);
+    assertProblems(problemsOf(() => resolve({ invalidation: 'redis://x' as never })), [/^invalidation: must be \{ redis: \{ url \} \}, \{ postgres: true \} or \{ bus \} \(got "redis:\/\/x"\)$/]);
+  });
+
+  it('invalidation without a device cache is accepted, with a warning', () => {
+    const resolved = resolve({ invalidation: { redis: { url: 'redis://127.0.0.1:6379' } } });
+    assert.deepEqual(optionWarnings(resolved), ['invalidation is set but deviceCacheTtl is 0: there is no device cache to invalidate, so it only costs connections']);
+    assert.deepEqual(optionWarnings(resolve({ invalidation: { redis: { url: 'redis://127.0.0.1:6379' } }, deviceCacheTtl: 60 })), []);
+  });
 });
 
 describe('parseDuration', () => {
