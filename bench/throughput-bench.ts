@@ -48,7 +48,8 @@ export async function runThroughputBench(options: BenchOptions, context: LaunchC
 
 /**
  * One sample-app process per database and device count, the smallest count also serving GET /public
- * (the others are compared with it), and the minimal two-lookup guard app on the same database; the bench
+ * (the others are compared with it), one more with the caches and Redis invalidation on, and the minimal
+ * two-lookup guard app on the same database; the bench
  * app and the docs recipe with SQLite.
  */
 async function startApps(options: BenchOptions, context: LaunchContext): Promise<Scenario[]> {
@@ -68,6 +69,16 @@ async function startApps(options: BenchOptions, context: LaunchContext): Promise
         })),
       );
     }
+    scenarios.push(
+      ...(await startSampleApp(context, {
+        database,
+        devices: fewest,
+        withPublic: true,
+        refreshChains: 0,
+        baselineAppId: sampleAppId(database, fewest, true),
+        cached: true,
+      })),
+    );
     scenarios.push(...(await startMinimalGuard(context, database)));
   }
   if (options.databases.includes('sqlite')) {

@@ -1,14 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { JwtDevicesClock } from './clock.js';
 import { parseDeviceId } from './device-id.js';
 import type { Device } from './device.entity.js';
 import { DevicesService } from './devices.service.js';
 import { InvalidAccessTokenError } from './errors/jwt-devices.error.js';
 import type { JwtUserIdReader, JwtUsernameReader } from './handlers/claims-readers.js';
 import type { JwtClaims } from './handlers/jwt-payload.handler.js';
-import { JWT_USER_ID_READER, JWT_USERNAME_READER } from './jwt-devices.constants.js';
+import { JWT_DEVICES_CLOCK, JWT_USER_ID_READER, JWT_USERNAME_READER } from './jwt-devices.constants.js';
 import { JWT_DEVICES_OPTIONS } from './jwt-devices.internal-constants.js';
 import type { JwtDevicesUser } from './jwt-devices-user.js';
 import type { ResolvedJwtDevicesOptions } from './options/resolved-options.js';
+import { DeviceStore } from './store/device-store.js';
 import { TokensService } from './tokens.service.js';
 import { UsersGateway } from './users.gateway.js';
 
@@ -28,6 +30,8 @@ export class AccessTokenAuthenticator {
     private readonly tokens: TokensService,
     private readonly devices: DevicesService,
     private readonly users: UsersGateway,
+    private readonly store: DeviceStore,
+    @Inject(JWT_DEVICES_CLOCK) private readonly clock: JwtDevicesClock,
   ) {}
 
   /** Verifies a raw token, then its device and user. */
@@ -48,11 +52,31 @@ export class AccessTokenAuthenticator {
       device = await this.devices.findLiveDevice(deviceId, userId);
       if (!device) throw new InvalidAccessTokenError('device');
     }
-    const user = await this.users.findActive(userId);
+    const user = device ? await this.activeUserOf(device, userId) : await this.users.findActive(userId);
     if (!user) throw new InvalidAccessTokenError('user');
     if (username !== undefined && username !== user.username) throw new InvalidAccessTokenError('username');
     return { user, device, claims };
   }
+
+  /**
+   * The device's user, active: with `userCacheTtl`, kept with the device's cache entry, so that any
+   * revocation of the device drops it too. Each request gets its own shallow copy, so a handler that
+   * writes to `request.user` never changes another request's.
+   */
+  private async activeUserOf(device: Device, userId: string | number): Promise<JwtDevicesUser | null> {
+    if (this.options.userCacheTtl === 0) return this.users.findActive(userId);
+    const nowMs = this.clock.now().getTime();
+    const cached = this.store.cachedUser(device.id, nowMs) as JwtDevicesUser | undefined;
+    if (cached) return shallowCopy(cached);
+    const ticket = this.store.cacheTicket;
+    const user = await this.users.findActive(userId);
+    if (user) this.store.rememberUser(device.id, shallowCopy(user), nowMs, ticket);
+    return user;
+  }
+}
+
+function shallowCopy<T extends object>(value: T): T {
+  return Object.assign(Object.create(Object.getPrototypeOf(value) as object | null) as T, value);
 }
 
 

@@ -16,6 +16,7 @@ export class JwtDevicesDefaults {
   rotatePermanentTokens = true;
   rotationGracePeriod: Duration = 10;
   deviceCacheTtl: Duration = 0;
+  userCacheTtl: Duration = 0;
   usernameField = 'username';
   userIdType: 'number' | 'string' = 'number';
   headerRules = true;

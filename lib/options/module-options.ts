@@ -82,6 +82,12 @@ export interface JwtDevicesModuleOptions extends JwtDevicesStaticOptions {
   rotatePermanentTokens?: boolean;
   rotationGracePeriod?: Duration;
   deviceCacheTtl?: Duration;
+  /**
+   * How long a user found active by `userService.findById` is trusted without asking again, kept with
+   * its device's cache entry (so it needs `deviceCacheTtl`, and any revocation of the device drops it).
+   * Default 0: asked on every request. A user disabled without `revokeAllForUser` keeps access this long.
+   */
+  userCacheTtl?: Duration;
   /** Push invalidation of the device cache across instances; see docs/push-invalidation.md. */
   invalidation?: JwtDevicesInvalidationOptions;
   maxDevicesPerUser?: number;

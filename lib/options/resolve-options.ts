@@ -19,7 +19,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'secret', 'privateKey', 'publicKey', 'jwtModuleOptions', 'algorithm', 'accessTokenTtl', 'leeway', 'issuer', 'audience',
   'authHeaderPrefixes', 'authCookie', 'allowRefresh', 'refreshExpirationDelta', 'permanentTokenAuth',
   'permanentTokenExpirationDelta', 'permanentTokenExpirationAccuracy', 'permanentTokenMaxAge',
-  'rotatePermanentTokens', 'rotationGracePeriod', 'deviceCacheTtl', 'invalidation', 'maxDevicesPerUser', 'usernameField',
+  'rotatePermanentTokens', 'rotationGracePeriod', 'deviceCacheTtl', 'userCacheTtl', 'invalidation', 'maxDevicesPerUser', 'usernameField',
   'userIdType', 'headerRules', 'storeClientAddress', 'userService', 'routes', 'providers', 'isGlobal', 'permanentTokenSecrets',
 ]);
 
@@ -88,6 +88,10 @@ export function resolveOptions(
   const maxAge = duration('permanentTokenMaxAge', { optional: true, positive: true });
   const grace = duration('rotationGracePeriod');
   const deviceCacheTtl = duration('deviceCacheTtl');
+  const userCacheTtl = duration('userCacheTtl');
+  if (userCacheTtl !== undefined && userCacheTtl > 0 && deviceCacheTtl === 0) {
+    problems.push(`userCacheTtl: ${userCacheTtl} s needs deviceCacheTtl > 0, since a user is kept with its device's cache entry`);
+  }
   const invalidation = resolveInvalidation(o.invalidation, problems);
 
   const allowRefresh = boolean('allowRefresh');
@@ -153,6 +157,7 @@ export function resolveOptions(
     rotatePermanentTokens,
     rotationGracePeriod: grace!,
     deviceCacheTtl: deviceCacheTtl!,
+    userCacheTtl: userCacheTtl!,
     invalidation,
     maxDevicesPerUser: maxDevices as number | undefined,
     usernameField: usernameField as string,

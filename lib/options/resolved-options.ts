@@ -21,6 +21,7 @@ export interface ResolvedJwtDevicesOptions {
   rotatePermanentTokens: boolean;
   rotationGracePeriod: number;
   deviceCacheTtl: number;
+  userCacheTtl: number;
   invalidation?: JwtDevicesInvalidationOptions;
   maxDevicesPerUser?: number;
   usernameField: string;

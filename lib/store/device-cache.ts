@@ -9,7 +9,7 @@ const MAX_ENTRIES = 10_000;
  * so a database read that started before a revocation arrived is never cached after it.
  */
 export class DeviceCache {
-  private readonly entries: BoundedMap<number, { device: Device; expiresAt: number }>;
+  private readonly entries: BoundedMap<number, { device: Device; expiresAt: number; user?: { value: unknown; expiresAt: number } }>;
   private generation = 0;
   private suspended = false;
 
@@ -39,6 +39,22 @@ export class DeviceCache {
   set(device: Device, nowMs: number, ticket: number): void {
     if (!this.enabled || ticket !== this.generation) return;
     this.entries.set(device.id, { device, expiresAt: nowMs + this.ttlMs });
+  }
+
+  /**
+   * The device's user as `userCacheTtl` keeps it: with the device's own entry, so whatever drops the
+   * device (a revocation here or on the bus, its TTL, the bound) drops its user too.
+   */
+  userOf(id: number, nowMs: number): unknown {
+    const user = this.get(id, nowMs) && this.entries.get(id)?.user;
+    return user && user.expiresAt > nowMs ? user.value : undefined;
+  }
+
+  /** Keeps `user` with the device's entry until `expiresAt`; refused like `set` when anything was forgotten since `ticket`. */
+  setUser(id: number, user: unknown, expiresAt: number, ticket: number): void {
+    const entry = this.entries.get(id);
+    if (!entry || !this.enabled || ticket !== this.generation) return;
+    entry.user = { value: user, expiresAt: Math.min(expiresAt, entry.expiresAt) };
   }
 
   forget(ids: Iterable<number>): void {

@@ -27,6 +27,7 @@ export type DeviceUsage = Pick<Device, 'id' | 'userId' | 'name' | 'lastRequestDa
 export class DeviceStore {
   private readonly logger = new Logger('JwtDevicesModule');
   private readonly recent: DeviceCache;
+  private readonly userCacheTtlMs: number;
   private readonly queries: DeviceQueries;
   private readonly retiredTokens: Repository<RetiredToken>;
   /** The cache's ticket when each device read by findById was asked for: remember() needs it. */
@@ -34,10 +35,11 @@ export class DeviceStore {
 
   constructor(
     @Inject(DEVICE_REPOSITORY) private readonly devices: Repository<Device>,
-    @Inject(JWT_DEVICES_OPTIONS) { deviceCacheTtl }: ResolvedJwtDevicesOptions,
+    @Inject(JWT_DEVICES_OPTIONS) { deviceCacheTtl, userCacheTtl }: ResolvedJwtDevicesOptions,
     @Optional() @Inject(JWT_DEVICES_INVALIDATION_BUS) private readonly bus: DeviceInvalidationBus | null = null,
   ) {
     this.recent = new DeviceCache(deviceCacheTtl * 1000);
+    this.userCacheTtlMs = userCacheTtl * 1000;
     this.queries = new DeviceQueries(devices);
     this.retiredTokens = devices.manager.getRepository(RetiredToken);
     if (bus) this.listenTo(bus);
@@ -153,6 +155,21 @@ export class DeviceStore {
 
   forget(ids: number[]): void {
     this.recent.forget(ids);
+  }
+
+  /** Taken before reading a user to keep with its device: see rememberUser. */
+  get cacheTicket(): number {
+    return this.recent.ticket;
+  }
+
+  /** The user kept with a cached device (`userCacheTtl`), if any. */
+  cachedUser(deviceId: number, nowMs: number): unknown {
+    return this.recent.userOf(deviceId, nowMs);
+  }
+
+  /** Keeps the device's user for `userCacheTtl`, unless a revocation arrived since `ticket` was taken. */
+  rememberUser(deviceId: number, user: unknown, nowMs: number, ticket: number): void {
+    if (this.userCacheTtlMs > 0) this.recent.setUser(deviceId, user, nowMs + this.userCacheTtlMs, ticket);
   }
 
   private listenTo(bus: DeviceInvalidationBus): void {

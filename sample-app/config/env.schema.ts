@@ -103,6 +103,7 @@ export const JWT_DEVICES_OPTIONS = {
   rotatePermanentTokens: boolean,
   rotationGracePeriod: duration,
   deviceCacheTtl: duration,
+  userCacheTtl: duration,
   invalidation,
   maxDevicesPerUser: integer(1),
   usernameField: text,

@@ -16,7 +16,7 @@ const OPTIONS: { [K in keyof Required<JwtDevicesModuleOptions>]: true } = {
   secret: true, privateKey: true, publicKey: true, jwtModuleOptions: true, permanentTokenSecrets: true, algorithm: true, accessTokenTtl: true, leeway: true, issuer: true,
   audience: true, authHeaderPrefixes: true, authCookie: true, allowRefresh: true, refreshExpirationDelta: true,
   permanentTokenAuth: true, permanentTokenExpirationDelta: true, permanentTokenExpirationAccuracy: true,
-  permanentTokenMaxAge: true, rotatePermanentTokens: true, rotationGracePeriod: true, deviceCacheTtl: true,
+  permanentTokenMaxAge: true, rotatePermanentTokens: true, rotationGracePeriod: true, deviceCacheTtl: true, userCacheTtl: true,
   invalidation: true, maxDevicesPerUser: true, usernameField: true, userIdType: true, headerRules: true, storeClientAddress: true,
   userService: true, routes: true, providers: true, isGlobal: true,
 };

@@ -62,11 +62,11 @@ describe('npm pack of the package', { skip: NPM_AVAILABLE ? false : 'npm is not 
     assert.doesNotMatch(tarFile(tarball, 'dist/cjs/http/openapi.js'), /import\.meta/);
   });
 
-  it('packs nothing but dist/lib, dist/cjs, the docs and the license', () => {
+  it('packs nothing but dist/lib, dist/cjs, the docs (pages and their images) and the license', () => {
     assert.ok(tarball, 'no tarball: npm pack failed above');
     const docs = ['package.json', 'README.md', 'SECURITY.md', 'LICENSE'];
-    // docs/ ships so that the README's links into it work offline too.
-    const isDocsPage = (entry: string) => /^docs\/[\w.-]+\.md$/.test(entry);
+    // docs/ ships so that the README's links into it work offline too, with the screenshots the pages show.
+    const isDocsPage = (entry: string) => /^docs\/[\w.-]+\.md$/.test(entry) || /^docs\/images\/[\w.-]+\.png$/.test(entry);
     const isBuild = (entry: string) => entry.startsWith('dist/lib/') || entry.startsWith('dist/cjs/');
     assert.deepEqual(entries.filter((entry) => !isBuild(entry) && !docs.includes(entry) && !isDocsPage(entry)), [], 'unexpected files in the tarball');
     assert.ok(entries.includes('LICENSE') && entries.includes('README.md'), 'LICENSE and README.md must be packed');

@@ -66,6 +66,7 @@ describe('resolveOptions', () => {
         rotatePermanentTokens: resolved.rotatePermanentTokens,
         rotationGracePeriod: resolved.rotationGracePeriod,
         deviceCacheTtl: resolved.deviceCacheTtl,
+        userCacheTtl: resolved.userCacheTtl,
         maxDevicesPerUser: resolved.maxDevicesPerUser,
         usernameField: resolved.usernameField,
         headerRules: resolved.headerRules,
@@ -87,6 +88,7 @@ describe('resolveOptions', () => {
         rotatePermanentTokens: true,
         rotationGracePeriod: 10,
         deviceCacheTtl: 0,
+        userCacheTtl: 0,
         maxDevicesPerUser: undefined,
         usernameField: 'username',
         headerRules: true,
@@ -260,7 +262,7 @@ describe('resolveOptions', () => {
     assertProblems(problemsOf(() => resolve({ leeway: '3m' })), [/^leeway: must be at most 120 seconds \(got 180\)$/]);
   });
 
-  for (const name of ['accessTokenTtl', 'leeway', 'refreshExpirationDelta', 'permanentTokenExpirationDelta', 'permanentTokenMaxAge', 'rotationGracePeriod', 'deviceCacheTtl'] as const) {
+  for (const name of ['accessTokenTtl', 'leeway', 'refreshExpirationDelta', 'permanentTokenExpirationDelta', 'permanentTokenMaxAge', 'rotationGracePeriod', 'deviceCacheTtl', 'userCacheTtl'] as const) {
     it(`a negative ${name} is a problem, as a number and as a string`, () => {
       assertProblems(problemsOf(() => resolve({ [name]: -1 })), [new RegExp(`^${name}: must be a non-negative number of seconds$`)]);
       assertProblems(problemsOf(() => resolve({ [name]: '-5m' })), [new RegExp(`^${name}: must be seconds or a string such as`)]);
@@ -368,6 +370,13 @@ describe('resolveOptions', () => {
     assert.deepEqual(optionWarnings(resolved), ['invalidation is set but deviceCacheTtl is 0: there is no device cache to invalidate, so it only costs connections']);
     assert.deepEqual(optionWarnings(resolve({ invalidation: { redis: { url: 'redis://127.0.0.1:6379' } }, deviceCacheTtl: 60 })), []);
   });
+
+  it('refuses userCacheTtl without deviceCacheTtl, since the user is kept with its device', () => {
+    assert.deepEqual(problemsOf(() => resolve({ userCacheTtl: 60 })), [
+      "userCacheTtl: 60 s needs deviceCacheTtl > 0, since a user is kept with its device's cache entry",
+    ]);
+    assert.equal(resolve({ userCacheTtl: '1m', deviceCacheTtl: '5m' }).userCacheTtl, 60);
+  });
 });
 
 describe('parseDuration', () => {
@@ -382,4 +391,5 @@ describe('parseDuration', () => {
       assert.equal(typeof parseDuration(input), 'string');
     });
   }
+
 });
