@@ -64,7 +64,7 @@ async function startApps(options: BenchOptions, context: LaunchContext): Promise
           database,
           devices,
           withPublic: devices === fewest,
-          refreshChains: database === 'sqlite' ? refreshChains : 0,
+          refreshChains,
           baselineAppId: sampleAppId(database, fewest),
         })),
       );

@@ -45,6 +45,7 @@ export function checkTargets(results: readonly ScenarioResult[], options: BenchO
       needs: '--devices=1000,1000000',
     })),
     { target: 'on PostgreSQL, guarded GET >= 0.6 x unguarded GET', subject: `${postgres}/profile`, reference: `${postgres}/public`, atLeast: 0.6, needs: '--db=sqlite,postgres' },
+    { target: 'on PostgreSQL, device refresh with rotation >= 0.3 x unguarded GET', subject: `${postgres}/refresh`, reference: `${postgres}/public`, atLeast: 0.3, needs: '--db=sqlite,postgres' },
     ...(['sqlite', 'postgres'] as const).map((database) => ({
       target: `with device and user caches and Redis invalidation on, guarded GET >= 0.95 x unguarded GET (${database === 'sqlite' ? 'SQLite' : 'PostgreSQL'})`,
       subject: `${sampleAppId(database, fewest, true)}/profile`,
