@@ -61,7 +61,7 @@ ${options.rounds} interleaved rounds of ${options.durationSeconds} s per scenari
 ${options.connections} connections (autocannon, in the bench process); figures are medians over the rounds, latency
 as measured per response. A ratio is the median of the per-round ratios (both scenarios measured in the
 same round), with their range in brackets. Device table sizes: ${options.devices.map((count) => count.toLocaleString('en')).join(', ')};
-databases: ${options.databases.join(', ')}; device cache off (\`JWT_DEVICES_DEVICE_CACHE_TTL=0\`).
+databases: ${options.databases.join(', ')}; device cache off (\`JWT_DEVICES_DEVICE_CACHE_TTL=0\`) but in the apps marked "caches + Redis invalidation" (device and user caches 300 s, push invalidation through the local Redis).
 "failures" counts non-2xx answers (a refresh's 400 included), connection errors and timeouts.
 "server CPU us/req" is the server process's user + system CPU time over the round divided by its
 answers (from /proc; a database server's own CPU, PostgreSQL's, is not in it): it moves less than
