@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { RandomPool } from './random-pool.js';
+import { hashPermanentToken } from './permanent-tokens.js';
 
 /** What a version 2 permanent token says about itself; authentic only once `read` returned it. */
 export interface PermanentTokenClaims {
@@ -60,7 +61,7 @@ export class PermanentTokenCodec {
     this.random.copyInto(record, RANDOM_AT, RANDOM_BYTES);
     mac(this.keys[0], record).copy(record, MAC_AT);
     const token = record.toString('base64url');
-    return { token, hash: hashToken(token) };
+    return { token, hash: hashPermanentToken(token) };
   }
 
   /** The claims of an authentic version 2 token; null for anything else (garbled, forged, another deployment's). */
@@ -90,11 +91,6 @@ export class PermanentTokenCodec {
  */
 export function isVersionedTokenShape(token: string): boolean {
   return token.length === VERSIONED_TOKEN_LENGTH && Buffer.from(token.slice(0, 2), 'base64url')[0] === VERSION;
-}
-
-/** SHA-256 (hex) of a token, as the device table stores it. */
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
 /** Compares a token's hash with a stored one in constant time; false for a missing or malformed stored hash. */
