@@ -8,8 +8,14 @@ const MAX_ENTRIES = 10_000;
  * invalidation it is suspended while the bus is not trusted, and every forget moves its generation on,
  * so a database read that started before a revocation arrived is never cached after it.
  */
+interface Entry {
+  device: Device;
+  expiresAt: number;
+  user?: { value: unknown; expiresAt: number };
+}
+
 export class DeviceCache {
-  private readonly entries: BoundedMap<number, { device: Device; expiresAt: number; user?: { value: unknown; expiresAt: number } }>;
+  private readonly entries: BoundedMap<number, Entry>;
   private generation = 0;
   private suspended = false;
 
@@ -27,13 +33,7 @@ export class DeviceCache {
   }
 
   get(id: number, nowMs: number): Device | undefined {
-    const entry = this.entries.get(id);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= nowMs) {
-      this.entries.delete(id);
-      return undefined;
-    }
-    return entry.device;
+    return this.live(id, nowMs)?.device;
   }
 
   set(device: Device, nowMs: number, ticket: number): void {
@@ -46,7 +46,7 @@ export class DeviceCache {
    * device (a revocation here or on the bus, its TTL, the bound) drops its user too.
    */
   userOf(id: number, nowMs: number): unknown {
-    const user = this.get(id, nowMs) && this.entries.get(id)?.user;
+    const user = this.live(id, nowMs)?.user;
     return user && user.expiresAt > nowMs ? user.value : undefined;
   }
 
@@ -65,6 +65,16 @@ export class DeviceCache {
   forgetAll(): void {
     this.generation++;
     this.entries.clear();
+  }
+
+  /** The entry of a device, unless its TTL has run out (then it goes). */
+  private live(id: number, nowMs: number): Entry | undefined {
+    const entry = this.entries.get(id);
+    if (entry && entry.expiresAt <= nowMs) {
+      this.entries.delete(id);
+      return undefined;
+    }
+    return entry;
   }
 
   /** Off (and empty) until resumed: entries cached before an outage of the bus are never trusted after it. */
