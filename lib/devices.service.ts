@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JwtDevicesClock } from './clock.js';
-import { hashToken, isVersionedTokenShape, matchesStoredHash, PermanentTokenCodec } from './crypto/permanent-token-codec.js';
-import { isWellFormedPermanentToken } from './crypto/permanent-tokens.js';
+import { isVersionedTokenShape, matchesStoredHash, PermanentTokenCodec } from './crypto/permanent-token-codec.js';
+import { hashPermanentToken, isWellFormedPermanentToken } from './crypto/permanent-tokens.js';
 import { CLIENT_ADDRESS_LENGTH, DEVICE_DETAILS_LENGTH, DEVICE_NAME_LENGTH, type Device } from './device.entity.js';
 import { DeviceLimitRaceError, InvalidPermanentTokenError } from './errors/jwt-devices.error.js';
 import { SessionEventsEmitter } from './events/session-events.emitter.js';
@@ -141,7 +141,7 @@ export class DevicesService {
    * the device's current token while the device is at generation 0; after a rotation it is an earlier one.
    */
   private async findByLegacyToken(token: string, now: number, origin: SessionEventOrigin): Promise<Device> {
-    const hash = hashToken(token);
+    const hash = hashPermanentToken(token);
     const device = await this.store.findByLegacyTokenHash(hash);
     if (!device) return this.refuseRetired(hash, now, origin);
     if (device.generation === 0) return device;
@@ -194,8 +194,9 @@ export class DevicesService {
 
   /** Records a refresh, and its client address with `storeClientAddress`. */
   async refresh(device: Device, origin: SessionEventOrigin = {}): Promise<RefreshedDevice> {
-    const refreshed = await this.refreshTokens(device);
     const address = this.addressToStore(origin);
+    const refreshed = await this.refreshTokens(device, address);
+    // A rotation recorded the address already; without one, it takes an update of its own when it changed.
     if (address === null || address === refreshed.device.lastAddress) return refreshed;
     if (!(await this.store.recordAddress(device.id, address))) throw new InvalidPermanentTokenError('unknown');
     return { ...refreshed, device: this.store.updated(refreshed.device, { lastAddress: address }) };
@@ -210,13 +211,19 @@ export class DevicesService {
    * Records a refresh of the device `findByPermanentToken` returned. With rotation: the next generation's
    * token, in one conditional update by primary key that only one caller holding the current token wins.
    */
-  private async refreshTokens(device: Device): Promise<RefreshedDevice> {
+  private async refreshTokens(device: Device, address: string | null): Promise<RefreshedDevice> {
     const now = this.nowMs();
     if (this.options.rotatePermanentTokens) {
       const generation = device.generation + 1;
       const { token, hash } = this.codec.issue({ deviceId: device.id, created: device.created, generation, issuedAt: now });
-      if (!(await this.store.rotate(device.id, device.generation, hash, now))) throw new InvalidPermanentTokenError('rotated');
-      const next = this.store.updated(device, { generation, tokenHash: hash, rotatedAt: now, lastRequestDatetime: now });
+      if (!(await this.store.rotate(device.id, device.generation, hash, now, address))) throw new InvalidPermanentTokenError('rotated');
+      const next = this.store.updated(device, {
+        generation,
+        tokenHash: hash,
+        rotatedAt: now,
+        lastRequestDatetime: now,
+        lastAddress: address ?? device.lastAddress,
+      });
       return { device: next, permanentToken: token };
     }
     const accuracyMs = this.options.permanentTokenExpirationAccuracy * 1000;

@@ -99,13 +99,17 @@ export class DeviceQueries {
     return result.affected === 1;
   }
 
-  /** One conditional update of the row, by primary key: only the caller that read `generation` as current can win it. */
-  async rotate(id: number, generation: number, nextHash: string, now: number): Promise<boolean> {
+  /**
+   * One conditional update of the row, by primary key: only the caller that read `generation` as current
+   * can win it. A non-null `address` becomes the last address in the same statement.
+   */
+  async rotate(id: number, generation: number, nextHash: string, now: number, address: string | null): Promise<boolean> {
     const result = await this.run(this.sql.rotate, [
       generation + 1,
       nextHash,
       this.toDatabase('rotatedAt', now),
       this.toDatabase('lastRequestDatetime', now),
+      address,
       id,
       generation,
     ]);
@@ -145,8 +149,9 @@ export class DeviceQueries {
       setTokenHash: `UPDATE ${table} SET ${column('tokenHash')} = ${param(0)} WHERE ${column('id')} = ${param(1)}`,
       rotate:
         `UPDATE ${table} SET ${column('generation')} = ${param(0)}, ${column('tokenHash')} = ${param(1)}, ` +
-        `${column('rotatedAt')} = ${param(2)}, ${column('lastRequestDatetime')} = ${param(3)} ` +
-        `WHERE ${column('id')} = ${param(4)} AND ${column('generation')} = ${param(5)}`,
+        `${column('rotatedAt')} = ${param(2)}, ${column('lastRequestDatetime')} = ${param(3)}, ` +
+        `${column('lastAddress')} = COALESCE(${param(4)}, ${column('lastAddress')}) ` +
+        `WHERE ${column('id')} = ${param(5)} AND ${column('generation')} = ${param(6)}`,
       touch: `UPDATE ${table} SET ${column('lastRequestDatetime')} = ${param(0)} WHERE ${column('id')} = ${param(1)}`,
       recordAddress: `UPDATE ${table} SET ${column('lastAddress')} = ${param(0)} WHERE ${column('id')} = ${param(1)}`,
       findRetired:

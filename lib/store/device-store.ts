@@ -87,9 +87,12 @@ export class DeviceStore {
     return this.db(() => this.devices.find({ select: { id: true, userId: true, name: true, lastRequestDatetime: true }, where: { userId } }));
   }
 
-  /** Moves the device from `generation` to the next with one conditional update by primary key, which one caller wins. */
-  async rotate(id: number, generation: number, nextHash: string, now: number): Promise<boolean> {
-    const rotated = await this.db(() => this.queries.rotate(id, generation, nextHash, now));
+  /**
+   * Moves the device from `generation` to the next with one conditional update by primary key, which one
+   * caller wins; a non-null `address` is recorded by the same update.
+   */
+  async rotate(id: number, generation: number, nextHash: string, now: number, address: string | null): Promise<boolean> {
+    const rotated = await this.db(() => this.queries.rotate(id, generation, nextHash, now, address));
     if (rotated) this.recent.forget([id]);
     return rotated;
   }

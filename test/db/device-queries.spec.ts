@@ -81,10 +81,13 @@ forEachDatabase((database) => {
     it('statements are in the query log, as TypeORM logs its own', async () => {
       const before = log.queries.length;
       const device = (await dataSource.getRepository(Device).findOneByOrFail({ legacyTokenHash: hash('b') }))!;
-      assert.equal(await queries.rotate(device.id, device.generation, hash('c'), Date.now()), true);
-      assert.equal(await queries.rotate(device.id, device.generation, hash('d'), Date.now()), false, 'a second rotation from the same generation loses');
+      assert.equal(await queries.rotate(device.id, device.generation, hash('c'), Date.now(), null), true);
+      assert.equal(await queries.rotate(device.id, device.generation, hash('d'), Date.now(), '192.0.2.9'), false, 'a second rotation from the same generation loses');
       const rotated = await dataSource.getRepository(Device).findOneByOrFail({ id: device.id });
       assert.deepEqual([rotated.generation, rotated.tokenHash, rotated.legacyTokenHash], [device.generation + 1, hash('c'), hash('b')]);
+      assert.equal(rotated.lastAddress, device.lastAddress, 'a rotation without an address, or a lost one, leaves the last address');
+      assert.equal(await queries.rotate(device.id, rotated.generation, hash('e'), Date.now(), '192.0.2.9'), true);
+      assert.equal((await dataSource.getRepository(Device).findOneByOrFail({ id: device.id })).lastAddress, '192.0.2.9', 'the rotation recorded the address');
       assert.ok(log.queries.slice(before).some((query) => /^UPDATE/i.test(query)), log.queries.slice(before).join('\n'));
     });
 
