@@ -126,7 +126,10 @@ export class TokensService {
     return payload;
   }
 
-  /** A new permanent token (256 random bits, URL-safe) and the hash that is stored instead of it. */
+  /**
+   * A random permanent token (256 bits, URL-safe) in the format before version 2, and the hash to store in
+   * `legacy_token_hash` for a device the app writes itself; logins issue version 2 tokens (DevicesService).
+   */
   createPermanentToken(): IssuedPermanentToken {
     return createPermanentToken();
   }

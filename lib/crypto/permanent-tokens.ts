@@ -7,17 +7,17 @@ export interface IssuedPermanentToken {
 }
 
 const PERMANENT_TOKEN_BYTES = 32;
-/** Our tokens are 43 characters; the range admits tokens migrated from drf-jwt-devices. */
+/** Version 2 tokens are 74 characters, earlier ones 43; the range admits tokens migrated from drf-jwt-devices. */
 const PERMANENT_TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,256}$/;
 const random = new RandomPool();
 
-/** A new permanent token (256 random bits, URL-safe) and the hash that is stored instead of it. */
+/** A random permanent token in the format before version 2 (256 bits, URL-safe), and its hash. */
 export function createPermanentToken(): IssuedPermanentToken {
   const token = random.base64url(PERMANENT_TOKEN_BYTES);
   return { token, hash: hashPermanentToken(token) };
 }
 
-/** The SHA-256 hex that the device table stores in place of the token. */
+/** The SHA-256 hex that the device table stores in place of a token (any format). */
 export function hashPermanentToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
