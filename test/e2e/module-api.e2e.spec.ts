@@ -5,7 +5,7 @@ import { Injectable, Module, type DynamicModule, type INestApplication } from '@
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Column, DataSource, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import {
   Device,
   JwtDevicesConfigError,
@@ -19,6 +19,7 @@ import { TestAppController } from '../fixtures/test-app.controller.js';
 import { TestUsers } from '../fixtures/test-users.js';
 import { forEachDatabase, useFreshDatabase, type CreatedDatabase } from '../support/databases.js';
 import { request, type HttpResponse, type RequestOptions } from '../support/http.js';
+import { TrackedDataSources } from '../support/tracked-data-sources.js';
 
 type Imports = NonNullable<DynamicModule['imports']>;
 interface TypeOrmChoice {
@@ -41,7 +42,9 @@ class BootedApp {
   private constructor(
     private readonly app: INestApplication,
     private readonly url: string,
-    private readonly dataSources: DataSource[],
+    private readonly dataSources: TrackedDataSources,
+    /** What the app logged as errors: an unexpected answer's assertion shows them, since the cause is only logged. */
+    readonly loggedErrors: string[],
   ) {}
 
   /**
@@ -50,32 +53,30 @@ class BootedApp {
    */
   static async start(database: CreatedDatabase, imports: Imports, typeorm: TypeOrmChoice = {}): Promise<BootedApp> {
     const { autoLoadEntities = true, entities = [] } = typeorm;
-    const dataSources: DataSource[] = [];
+    const dataSources = new TrackedDataSources();
     @Module({
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => ({ ...database.options, synchronize: true, autoLoadEntities, entities }),
-          dataSourceFactory: async (options) => {
-            const dataSource = new DataSource(options!);
-            dataSources.push(dataSource);
-            return dataSource.initialize();
-          },
+          dataSourceFactory: dataSources.factory,
         }),
         ...imports,
       ],
       controllers: [TestAppController],
     })
     class ModuleApiAppModule {}
+    const loggedErrors: string[] = [];
+    const logger = { log() {}, warn() {}, error: (...parts: unknown[]) => void loggedErrors.push(parts.map(String).join(' ')) };
     let app: INestApplication;
     try {
-      app = await NestFactory.create(ModuleApiAppModule, new ExpressAdapter(), { logger: false, abortOnError: false });
+      app = await NestFactory.create(ModuleApiAppModule, new ExpressAdapter(), { logger, abortOnError: false });
     } catch (error) {
-      await Promise.all(dataSources.filter((source) => source.isInitialized).map((source) => source.destroy()));
+      await dataSources.closeAll();
       throw error;
     }
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as { port: number };
-    return new BootedApp(app, `http://127.0.0.1:${port}`, dataSources);
+    return new BootedApp(app, `http://127.0.0.1:${port}`, dataSources, loggedErrors);
   }
 
   /** The error the boot fails with; fails the test when the app boots. */
@@ -101,7 +102,7 @@ class BootedApp {
 
   async close(): Promise<void> {
     await this.app.close();
-    await Promise.all(this.dataSources.filter((source) => source.isInitialized).map((source) => source.destroy()));
+    await this.dataSources.closeAll();
   }
 }
 
@@ -112,7 +113,7 @@ function claimsOf(token: string): Record<string, number> {
 /** Boots, logs alice in, proves the token authenticates /profile, and returns the login answer. */
 async function assertServesLogins(app: BootedApp, loginPath = '/auth-token'): Promise<LoginBody> {
   const login = await app.login(loginPath);
-  assert.equal(login.status, 200, login.text);
+  assert.equal(login.status, 200, `${login.text}; the app logged: ${JSON.stringify(app.loggedErrors)}`);
   assert.deepEqual(Object.keys(login.json!).sort(), ['device_id', 'permanent_token', 'token']);
   const profile = await app.request({ method: 'GET', path: '/profile', headers: { Authorization: `Bearer ${login.json!.token}` } });
   assert.equal(profile.status, 200, profile.text);

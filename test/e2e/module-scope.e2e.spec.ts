@@ -4,11 +4,11 @@ import { describe, it } from 'node:test';
 import { Injectable, Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { DevicesService, JwtDevicesConfigError, JwtDevicesModule, type JwtDevicesModuleOptions } from '../../lib/index.js';
 import { TEST_SECRET } from '../fixtures/test-app.js';
 import { TestUsers } from '../fixtures/test-users.js';
 import { forEachDatabase, useFreshDatabase, type CreatedDatabase } from '../support/databases.js';
+import { TrackedDataSources } from '../support/tracked-data-sources.js';
 
 /** A feature module's service that needs the module's DevicesService. */
 @Injectable()
@@ -23,18 +23,14 @@ async function withApp(
   featureImports: DynamicModule[],
   work: (app: INestApplicationContext) => Promise<void>,
 ): Promise<void> {
-  const dataSources: DataSource[] = [];
+  const dataSources = new TrackedDataSources();
   @Module({ imports: featureImports, providers: [DeviceReport] })
   class FeatureModule {}
   @Module({
     imports: [
       TypeOrmModule.forRootAsync({
         useFactory: () => ({ ...database.options, synchronize: true, autoLoadEntities: true }),
-        dataSourceFactory: async (options) => {
-          const dataSource = new DataSource(options!);
-          dataSources.push(dataSource);
-          return dataSource.initialize();
-        },
+        dataSourceFactory: dataSources.factory,
       }),
       jwtDevices,
       FeatureModule,
@@ -47,7 +43,7 @@ async function withApp(
     await work(app);
   } finally {
     await app?.close();
-    await Promise.all(dataSources.filter((source) => source.isInitialized).map((source) => source.destroy()));
+    await dataSources.closeAll();
   }
 }
 
