@@ -192,27 +192,19 @@ export class DevicesService {
     throw new InvalidPermanentTokenError('reused');
   }
 
-  /** Records a refresh, and its client address with `storeClientAddress`. */
-  async refresh(device: Device, origin: SessionEventOrigin = {}): Promise<RefreshedDevice> {
-    const address = this.addressToStore(origin);
-    const refreshed = await this.refreshTokens(device, address);
-    // A rotation recorded the address already; without one, it takes an update of its own when it changed.
-    if (address === null || address === refreshed.device.lastAddress) return refreshed;
-    if (!(await this.store.recordAddress(device.id, address))) throw new InvalidPermanentTokenError('unknown');
-    return { ...refreshed, device: this.store.updated(refreshed.device, { lastAddress: address }) };
-  }
-
   /** The address to keep, or null when the option is off or the request had none. */
   private addressToStore({ ip }: SessionEventOrigin): string | null {
     return this.options.storeClientAddress && ip !== undefined ? capCodePoints(ip, CLIENT_ADDRESS_LENGTH) : null;
   }
 
   /**
-   * Records a refresh of the device `findByPermanentToken` returned. With rotation: the next generation's
-   * token, in one conditional update by primary key that only one caller holding the current token wins.
+   * Records a refresh of the device `findByPermanentToken` returned, and its client address with
+   * `storeClientAddress`. With rotation: the next generation's token, in one conditional update by primary
+   * key that only one caller holding the current token wins.
    */
-  private async refreshTokens(device: Device, address: string | null): Promise<RefreshedDevice> {
+  async refresh(device: Device, origin: SessionEventOrigin = {}): Promise<RefreshedDevice> {
     const now = this.nowMs();
+    const address = this.addressToStore(origin);
     if (this.options.rotatePermanentTokens) {
       const generation = device.generation + 1;
       const { token, hash } = this.codec.issue({ deviceId: device.id, created: device.created, generation, issuedAt: now });
@@ -226,12 +218,14 @@ export class DevicesService {
       });
       return { device: next, permanentToken: token };
     }
+    // Without rotation the row is written only when something changed: the last use, once per accuracy
+    // window, and the address; both in one update.
     const accuracyMs = this.options.permanentTokenExpirationAccuracy * 1000;
-    if (now - device.lastRequestDatetime >= accuracyMs) {
-      if (!(await this.store.touch(device.id, now))) throw new InvalidPermanentTokenError('unknown');
-      device.lastRequestDatetime = now;
-    }
-    return { device };
+    const lastUse = now - device.lastRequestDatetime >= accuracyMs ? now : null;
+    const newAddress = address !== null && address !== device.lastAddress ? address : null;
+    if (lastUse === null && newAddress === null) return { device };
+    if (!(await this.store.recordUse(device.id, lastUse, newAddress))) throw new InvalidPermanentTokenError('unknown');
+    return { device: this.store.updated(device, { lastRequestDatetime: lastUse ?? device.lastRequestDatetime, lastAddress: newAddress ?? device.lastAddress }) };
   }
 
   /** The live device an access token names, when it belongs to that user; never writes but to delete an expired one. */

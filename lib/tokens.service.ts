@@ -4,7 +4,7 @@ import type { Device } from './device.entity.js';
 import { InvalidAccessTokenError } from './errors/jwt-devices.error.js';
 import { isCanonicalCompactJws } from './crypto/access-token-jwt.js';
 import { createPermanentToken, hashPermanentToken, isWellFormedPermanentToken, type IssuedPermanentToken } from './crypto/permanent-tokens.js';
-import { RandomPool } from './crypto/random-pool.js';
+import { randomPool } from './crypto/random-pool.js';
 import { VerifiedTokenCache } from './store/verified-token-cache.js';
 import type { JwtClaims, JwtPayloadHandler } from './handlers/jwt-payload.handler.js';
 import type { JwtDevicesClock } from './clock.js';
@@ -28,7 +28,6 @@ export interface DecodedAccessToken {
 /** Access tokens (sign and verify) and permanent tokens (make and hash). */
 @Injectable()
 export class TokensService {
-  private readonly random = new RandomPool();
   private readonly verified = new VerifiedTokenCache<DecodedAccessToken>();
 
   constructor(
@@ -61,7 +60,7 @@ export class TokensService {
     const iat = this.nowSeconds();
     claims.iat = iat;
     claims.exp = iat + Math.ceil(this.options.accessTokenTtl);
-    claims.jti = this.random.base64url(JTI_BYTES);
+    claims.jti = randomPool.base64url(JTI_BYTES);
     if (this.options.allowRefresh) claims.orig_iat = origIat ?? iat;
     if (this.options.issuer !== undefined) claims.iss = this.options.issuer;
     if (this.options.audience !== undefined) claims.aud = this.options.audience;

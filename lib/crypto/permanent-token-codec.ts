@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { RandomPool } from './random-pool.js';
+import { randomPool } from './random-pool.js';
 import { hashPermanentToken } from './permanent-tokens.js';
 
 /** What a version 2 permanent token says about itself; authentic only once `read` returned it. */
@@ -41,8 +41,6 @@ const MAX_UINT32 = 2 ** 32 - 1;
  * be rotated. A token that fails the MAC is rejected before anything reads the database.
  */
 export class PermanentTokenCodec {
-  private readonly random = new RandomPool();
-
   constructor(private readonly keys: readonly Buffer[]) {
     if (keys.length === 0) throw new RangeError('at least one permanent-token key is required');
   }
@@ -58,7 +56,7 @@ export class PermanentTokenCodec {
     record.writeUIntBE(claims.created, CREATED_AT, 6);
     record.writeUInt32BE(claims.generation, GENERATION_AT);
     record.writeUIntBE(claims.issuedAt, ISSUED_AT, 6);
-    this.random.copyInto(record, RANDOM_AT, RANDOM_BYTES);
+    randomPool.copyInto(record, RANDOM_AT, RANDOM_BYTES);
     mac(this.keys[0], record).copy(record, MAC_AT);
     const token = record.toString('base64url');
     return { token, hash: hashPermanentToken(token) };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RandomPool } from './random-pool.js';
+import { randomPool } from './random-pool.js';
 
 export interface IssuedPermanentToken {
   token: string;
@@ -9,11 +9,10 @@ export interface IssuedPermanentToken {
 const PERMANENT_TOKEN_BYTES = 32;
 /** Version 2 tokens are 74 characters, earlier ones 43; the range admits tokens migrated from drf-jwt-devices. */
 const PERMANENT_TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,256}$/;
-const random = new RandomPool();
 
 /** A random permanent token in the format before version 2 (256 bits, URL-safe), and its hash. */
 export function createPermanentToken(): IssuedPermanentToken {
-  const token = random.base64url(PERMANENT_TOKEN_BYTES);
+  const token = randomPool.base64url(PERMANENT_TOKEN_BYTES);
   return { token, hash: hashPermanentToken(token) };
 }
 

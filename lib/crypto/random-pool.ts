@@ -38,3 +38,9 @@ export class RandomPool {
     return start;
   }
 }
+
+/**
+ * The process's one pool: every token the module makes draws from it (one 4 KiB buffer and one refill
+ * schedule, however many kinds of token there are). JavaScript runs one draw at a time, so sharing is safe.
+ */
+export const randomPool = new RandomPool();

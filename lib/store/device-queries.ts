@@ -36,7 +36,7 @@ const INSERTED_ID: Partial<Record<string, InsertedId>> = {
   mariadb: { returning: false, read: (result) => (result.raw as { insertId?: unknown } | undefined)?.insertId },
 };
 
-type Statements = Record<'byId' | 'byLegacyTokenHash' | 'insert' | 'setTokenHash' | 'rotate' | 'touch' | 'recordAddress' | 'findRetired', string>;
+type Statements = Record<'byId' | 'byLegacyTokenHash' | 'insert' | 'setTokenHash' | 'rotate' | 'recordUse' | 'findRetired', string>;
 
 /**
  * The statements of the hot requests (every authenticated request, refresh and login) in plain
@@ -116,15 +116,12 @@ export class DeviceQueries {
     return result.affected === 1;
   }
 
-  /** Records a refresh without rotation; false when the device is gone. */
-  async touch(id: number, now: number): Promise<boolean> {
-    const result = await this.run(this.sql.touch, [this.toDatabase('lastRequestDatetime', now), id]);
-    return result.affected === 1;
-  }
-
-  /** Records the client address of a refresh (`storeClientAddress`); false when the device is gone. */
-  async recordAddress(id: number, address: string): Promise<boolean> {
-    const result = await this.run(this.sql.recordAddress, [address, id]);
+  /**
+   * Records a refresh without rotation in one update: a non-null `now` as the last use, a non-null `address`
+   * as the last address (each null keeps the stored value); false when the device is gone.
+   */
+  async recordUse(id: number, now: number | null, address: string | null): Promise<boolean> {
+    const result = await this.run(this.sql.recordUse, [now === null ? null : this.toDatabase('lastRequestDatetime', now), address, id]);
     return result.affected === 1;
   }
 
@@ -152,8 +149,9 @@ export class DeviceQueries {
         `${column('rotatedAt')} = ${param(2)}, ${column('lastRequestDatetime')} = ${param(3)}, ` +
         `${column('lastAddress')} = COALESCE(${param(4)}, ${column('lastAddress')}) ` +
         `WHERE ${column('id')} = ${param(5)} AND ${column('generation')} = ${param(6)}`,
-      touch: `UPDATE ${table} SET ${column('lastRequestDatetime')} = ${param(0)} WHERE ${column('id')} = ${param(1)}`,
-      recordAddress: `UPDATE ${table} SET ${column('lastAddress')} = ${param(0)} WHERE ${column('id')} = ${param(1)}`,
+      recordUse:
+        `UPDATE ${table} SET ${column('lastRequestDatetime')} = COALESCE(${param(0)}, ${column('lastRequestDatetime')}), ` +
+        `${column('lastAddress')} = COALESCE(${param(1)}, ${column('lastAddress')}) WHERE ${column('id')} = ${param(2)}`,
       findRetired:
         `SELECT ${retiredColumn('deviceId')} AS device_id, ${retiredColumn('retiredAt')} AS retired_at ` +
         `FROM ${retiredTable} WHERE ${retiredColumn('tokenHash')} = ${param(0)}`,

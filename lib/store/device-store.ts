@@ -97,14 +97,9 @@ export class DeviceStore {
     return rotated;
   }
 
-  /** Records a use of the device; false when it is gone. */
-  touch(id: number, now: number): Promise<boolean> {
-    return this.db(() => this.queries.touch(id, now));
-  }
-
-  /** Records the client address of a refresh; false when the device is gone. */
-  recordAddress(id: number, address: string): Promise<boolean> {
-    return this.db(() => this.queries.recordAddress(id, address));
+  /** Records a refresh without rotation: the last use and the address, each when not null; false when the device is gone. */
+  recordUse(id: number, now: number | null, address: string | null): Promise<boolean> {
+    return this.db(() => this.queries.recordUse(id, now, address));
   }
 
   findRetired(hash: string): Promise<{ deviceId: number; retiredAt: number } | null> {

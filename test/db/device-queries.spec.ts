@@ -96,7 +96,25 @@ forEachDatabase((database) => {
       await dataSource.destroy();
       await dataSource.initialize();
       assert.deepEqual({ ...(await queries.findByLegacyTokenHash(hash('b')))! }, { ...device });
-      assert.equal(await queries.touch(device.id, Date.now()), true);
+      assert.equal(await queries.recordUse(device.id, Date.now(), null), true);
+    });
+
+    it('recordUse writes the last use and the address it is given, each null keeping the stored value, in one UPDATE', async () => {
+      const repository = dataSource.getRepository(Device);
+      const device = await repository.findOneByOrFail({ legacyTokenHash: hash('b') });
+      const used = Date.UTC(2026, 11, 1, 8, 0, 0, 123);
+      const before = log.queries.length;
+      assert.equal(await queries.recordUse(device.id, used, '198.51.100.20'), true);
+      assert.deepEqual(log.queries.slice(before).map((query) => query.split(' ')[0]), ['UPDATE']);
+      let row = await repository.findOneByOrFail({ id: device.id });
+      assert.deepEqual([row.lastRequestDatetime, row.lastAddress], [used, '198.51.100.20']);
+      assert.equal(await queries.recordUse(device.id, null, '198.51.100.21'), true);
+      row = await repository.findOneByOrFail({ id: device.id });
+      assert.deepEqual([row.lastRequestDatetime, row.lastAddress], [used, '198.51.100.21'], 'no last use given: the stored one stays');
+      assert.equal(await queries.recordUse(device.id, used + 60_000, null), true);
+      row = await repository.findOneByOrFail({ id: device.id });
+      assert.deepEqual([row.lastRequestDatetime, row.lastAddress], [used + 60_000, '198.51.100.21'], 'no address given: the stored one stays');
+      assert.equal(await queries.recordUse(2 ** 31 - 2, used, null), false, 'a device that is gone');
     });
   });
 });

@@ -23,6 +23,7 @@ forEachServer((database) => {
     const db = useFreshDatabase(database);
     let app: TestApp;
     let off: TestApp;
+    let unrotated: TestApp;
     let adapter: string | undefined;
     before(async () => {
       app = await TestApp.start(db(), { module: { storeClientAddress: true }, setUp: trustOneProxyOnExpress });
@@ -31,6 +32,7 @@ forEachServer((database) => {
     after(async () => {
       await app.close();
       await off?.close();
+      await unrotated?.close();
     });
 
     const list = async (token: string) => {
@@ -68,6 +70,31 @@ forEachServer((database) => {
       const listed = (await list(refreshed.json!.token)).find(({ id }) => id === session.device_id)!;
       assert.equal(listed.last_address, expectedLast);
       assert.equal(listed.login_address, row!.loginAddress);
+    });
+
+    it('without rotation, a refresh from elsewhere records the new address and keeps the last use inside the accuracy window', async () => {
+      unrotated = await TestApp.start(db(), {
+        module: { storeClientAddress: true, rotatePermanentTokens: false, permanentTokenExpirationAccuracy: '30m' },
+        setUp: trustOneProxyOnExpress,
+      });
+      const session = await unrotated.login('alice', { 'X-Forwarded-For': '203.0.113.7' });
+      const [before] = (await unrotated.devices()).filter(({ id }) => id === session.device_id);
+      const refresh = (from: string) =>
+        unrotated.request<LoginBody>({
+          method: 'POST',
+          path: '/device-refresh-token',
+          headers: { 'Permanent-Token': session.permanent_token, 'X-Forwarded-For': from },
+        });
+      const refreshed = await refresh('198.51.100.9');
+      assert.equal(refreshed.status, 200, refreshed.text);
+      assert.equal(refreshed.json!.permanent_token, undefined, 'no rotation: the permanent token stays');
+      const [row] = (await unrotated.devices()).filter(({ id }) => id === session.device_id);
+      assert.equal(row!.lastAddress, adapter === 'express' ? '198.51.100.9' : before!.loginAddress);
+      assert.equal(row!.loginAddress, before!.loginAddress);
+      assert.equal(row!.lastRequestDatetime, before!.lastRequestDatetime, 'inside the accuracy window the last use is not rewritten');
+      assert.equal((await refresh('198.51.100.10')).status, 200);
+      const [again] = (await unrotated.devices()).filter(({ id }) => id === session.device_id);
+      assert.equal(again!.lastAddress, adapter === 'express' ? '198.51.100.10' : before!.loginAddress);
     });
 
     it('is off by default: no address is stored or listed', async () => {
