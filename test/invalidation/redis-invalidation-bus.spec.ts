@@ -1,38 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import type { DeviceInvalidationListener } from '../../lib/index.js';
 import { RedisInvalidationBus } from '../../lib/invalidation/redis-invalidation-bus.js';
+import { itDeliversToEveryBusOfItsChannel, RecordedBus } from '../fixtures/recorded-bus.js';
 import { TcpProxy } from '../fixtures/tcp-proxy.js';
 import { PrivateRedisServer } from '../support/redis-server.js';
 import { waitUntil } from '../support/wait-until.js';
 
-/** A bus with a listener that records what it was told. */
-class RecordedBus {
-  readonly revoked: number[] = [];
-  droppedAll = 0;
-  readonly trust: boolean[] = [];
-  readonly bus: RedisInvalidationBus;
-
-  constructor(url: string, channel?: string) {
-    this.bus = new RedisInvalidationBus(Redis, { url, channel });
-    const listener: DeviceInvalidationListener = {
-      revoked: (ids) => (ids === 'all' ? this.droppedAll++ : this.revoked.push(...ids)),
-      trustChanged: (trusted) => this.trust.push(trusted),
-    };
-    this.bus.subscribe(listener);
-  }
-
-  trusted(): Promise<void> {
-    return waitUntil(() => this.bus.trusted, 'the bus is subscribed');
-  }
-}
-
 describe('RedisInvalidationBus against a real redis-server', () => {
   let redis: PrivateRedisServer;
-  const buses: RecordedBus[] = [];
-  const open = (channel?: string) => {
-    const recorded = new RecordedBus(redis.url, channel);
+  const buses: Array<RecordedBus<RedisInvalidationBus>> = [];
+  const open = (url = redis.url, channel?: string) => {
+    const recorded = new RecordedBus(new RedisInvalidationBus(Redis, { url, channel }));
     buses.push(recorded);
     return recorded;
   };
@@ -45,20 +24,7 @@ describe('RedisInvalidationBus against a real redis-server', () => {
     await redis.kill();
   });
 
-  it('delivers published ids to every subscribed bus, the publishing one included, and to no other channel', async () => {
-    const a = open();
-    const b = open();
-    const elsewhere = open('another-app:revoked');
-    await Promise.all([a.trusted(), b.trusted(), elsewhere.trusted()]);
-    assert.deepEqual(a.trust, [true]);
-
-    await a.bus.publish([7, 8]);
-    await b.bus.publish([9]);
-    await waitUntil(() => a.revoked.length === 3 && b.revoked.length === 3, 'both buses heard all three ids');
-    assert.deepEqual(a.revoked.sort(), [7, 8, 9]);
-    assert.deepEqual(b.revoked.sort(), [7, 8, 9]);
-    assert.deepEqual(elsewhere.revoked, []);
-  });
+  itDeliversToEveryBusOfItsChannel(async (channel) => open(redis.url, channel), 'another-app:revoked');
 
   it('is untrusted while Redis is down, and trusted again once it is back and resubscribed', async () => {
     const [a, b] = buses;
@@ -79,8 +45,7 @@ describe('RedisInvalidationBus against a real redis-server', () => {
   it('an instance cut off from Redis keeps what it could not publish and delivers it once it reaches Redis again', async () => {
     const proxy = await TcpProxy.start('127.0.0.1', redis.port);
     try {
-      const cutOff = new RecordedBus(`redis://127.0.0.1:${proxy.port}`);
-      buses.push(cutOff);
+      const cutOff = open(`redis://127.0.0.1:${proxy.port}`);
       const other = open();
       await Promise.all([cutOff.trusted(), other.trusted()]);
 
