@@ -5,8 +5,7 @@ import { launch, type LaunchContext } from '../apps/launch.js';
 import type { BenchOptions } from '../cli-options.js';
 import { login, requestJson } from '../http-setup.js';
 import { INVALIDATION_RESULTS_FILE, PARENT_WATCH, SAMPLE_APP_MAIN } from '../paths.js';
-import { freePort } from '../processes/free-port.js';
-import { RedisServer } from '../processes/redis-server.js';
+import { PrivateRedisServer } from '../../test/support/redis-server.js';
 import type { ServerProcess } from '../processes/server-process.js';
 import { commandLine } from '../report/command-line.js';
 import { loadAverage, readMachine } from '../report/machine.js';
@@ -51,8 +50,7 @@ interface Phase {
 export async function runInvalidationBench(options: BenchOptions, context: LaunchContext, args: readonly string[]): Promise<void> {
   const database = await createTemporaryDatabase(postgresServerUrl(process.env));
   context.cleanup.push('drop the invalidation database', () => database.drop());
-  const redis = new RedisServer(await freePort());
-  await redis.start();
+  const redis = await PrivateRedisServer.start();
   context.cleanup.push('stop redis-server', () => redis.kill());
 
   const env = {
@@ -88,7 +86,7 @@ export async function runInvalidationBench(options: BenchOptions, context: Launc
   await redis.kill();
   await waitForLogLine(instances, UNREACHABLE, 1);
   await run(`${OUTAGE_REVOCATIONS} logouts, Redis killed`, OUTAGE_REVOCATIONS);
-  await redis.start();
+  await redis.restart();
   await waitForLogLine(instances, SUBSCRIBED, 2);
   await run(`${OUTAGE_REVOCATIONS} logouts, Redis restarted`, OUTAGE_REVOCATIONS);
 

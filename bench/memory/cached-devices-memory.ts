@@ -9,8 +9,7 @@ import { login } from '../http-setup.js';
 import { signHs256 } from '../load/hs256.js';
 import { measure, type Measurement } from '../load/measure.js';
 import { BENCH_APP_MAIN, WORK_DIR } from '../paths.js';
-import { RedisServer } from '../processes/redis-server.js';
-import { freePort } from '../processes/free-port.js';
+import { PrivateRedisServer } from '../../test/support/redis-server.js';
 
 export const DISTINCT_DEVICES = 100_000;
 const WARMUP_REQUESTS = 20_000;
@@ -31,8 +30,7 @@ export interface CachedDevicesRun {
  * is always full and always turning over; its heap after a warm-up and after each half of `requests`.
  */
 export async function runCachedDevicesMemory(context: LaunchContext, requests: number, connections: number): Promise<CachedDevicesRun> {
-  const redis = new RedisServer(await freePort());
-  await redis.start();
+  const redis = await PrivateRedisServer.start();
   context.cleanup.push('stop redis-server', () => redis.kill());
   const sqlitePath = join(WORK_DIR, 'bench-app-cached-devices.sqlite');
   const secret = randomBytes(32).toString('base64url');

@@ -4,7 +4,7 @@ import { freePort } from './free-port.js';
 const READY = /Ready to accept connections/;
 const START_TIMEOUT_MS = 10_000;
 
-/** A private redis-server on its own port, without persistence, that a test may kill and start again on the same port. */
+/** A private redis-server on its own port, without persistence, that a test or the bench may kill and start again on the same port. */
 export class PrivateRedisServer {
   private child?: ChildProcess;
 
@@ -39,6 +39,10 @@ export class PrivateRedisServer {
           clearTimeout(timer);
           resolve();
         }
+      });
+      child.once('error', (error) => {
+        clearTimeout(timer);
+        reject(new Error(`redis-server could not be started (is it installed?): ${error.message}`));
       });
       child.once('exit', (code) => {
         clearTimeout(timer);
