@@ -38,11 +38,15 @@ export class JwtDevicesAuthGuard extends AuthGuard(JWT_DEVICES_STRATEGY) {
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     // On exempt routes the header rule is the global interceptor's, so `headerRules: false` keeps meaning off.
     if (this.isPublic(context)) return true;
+    const request: unknown = this.getRequest(context);
+    // Access tokens come in HTTP headers. Where getRequest finds no HTTP request (a WebSocket message, a
+    // microservice call, GraphQL without a getRequest override), refuse quietly: the transport then
+    // answers with its own "Forbidden resource".
+    if (!hasHeaders(request)) return false;
     // As in drf-jwt-devices, the header rule answers before authentication does.
     if (this.jwtDevicesOptions.permanentTokenAuth && breaksPermanentTokenRule(context, this.reflector)) {
       throw new BadRequestException(PERMANENT_TOKEN_HEADER_MESSAGE);
     }
-    const request = this.getRequest(context) as Record<string, unknown>;
     let user: unknown = authenticated.get(request) ?? false;
     let error: unknown = null;
     // A global guard and a route's own guard both run on one request: the second reuses the first's reads.
@@ -84,4 +88,9 @@ export class JwtDevicesAuthGuard extends AuthGuard(JWT_DEVICES_STRATEGY) {
     const sent = sentAccessToken(request, this.jwtDevicesOptions.authCookie);
     return `${scheme} realm="api"${sent ? ', error="invalid_token"' : ''}`;
   }
+}
+
+/** An HTTP request of Express or Fastify, or what an app's getRequest override hands over: it has headers. */
+function hasHeaders(request: unknown): request is Record<string, unknown> & { headers: object } {
+  return typeof request === 'object' && request !== null && typeof (request as { headers?: unknown }).headers === 'object' && (request as { headers?: unknown }).headers !== null;
 }
