@@ -93,6 +93,7 @@ export {
   TokenRefreshError,
 } from './errors/jwt-devices.error.js';
 export { JwtDevicesErrorsFilter } from './errors/jwt-devices-errors.filter.js';
+export { JwtDevicesErrorsInterceptor } from './errors/jwt-devices-errors.interceptor.js';
 export type { DeviceView } from './http/device.view.js';
 export {
   CreateJwtDevicesDevice1764100000000,

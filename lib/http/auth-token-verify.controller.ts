@@ -1,13 +1,13 @@
 import { Body, Controller, Header, HttpCode, Post, UseInterceptors } from '@nestjs/common';
 import { AllowAnonymous } from '../auth/allow-anonymous.decorator.js';
-import { HttpErrorsInterceptor } from './http-errors.interceptor.js';
+import { JwtDevicesErrorsInterceptor } from '../errors/jwt-devices-errors.interceptor.js';
 import { SessionsService } from '../sessions.service.js';
 import { TokenBodyPipe } from './token-body.pipe.js';
 import type { AccessTokenBody } from './token.dto.js';
 
 /** djangorestframework-jwt's `POST /auth-token/verify`: whether an access token would authenticate now. */
 @Controller()
-@UseInterceptors(HttpErrorsInterceptor)
+@UseInterceptors(JwtDevicesErrorsInterceptor)
 export class AuthTokenVerifyController {
   constructor(private readonly sessions: SessionsService) {}
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Header, HttpCode, Inject, Post, Req, Res, UseInterceptors, UseGuards } from '@nestjs/common';
 import { AllowAnonymous } from '../auth/allow-anonymous.decorator.js';
 import { CookieLoginGuard } from '../auth/cookie-login.guard.js';
-import { HttpErrorsInterceptor } from './http-errors.interceptor.js';
+import { JwtDevicesErrorsInterceptor } from '../errors/jwt-devices-errors.interceptor.js';
 import { JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
 import type { ResolvedJwtDevicesOptions } from '../options/resolved-options.js';
 import { SessionsService } from '../sessions.service.js';
@@ -11,7 +11,7 @@ import { answerSession } from './session-answer.js';
 
 /** `POST /auth-token`: log in on a new device. The body's type is an interface, which emits `Object`, so an app's global ValidationPipe passes it through. */
 @Controller()
-@UseInterceptors(HttpErrorsInterceptor)
+@UseInterceptors(JwtDevicesErrorsInterceptor)
 export class AuthTokenController {
   constructor(
     @Inject(JWT_DEVICES_OPTIONS) private readonly options: ResolvedJwtDevicesOptions,

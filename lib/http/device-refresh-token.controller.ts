@@ -5,7 +5,7 @@ import { CurrentDevice } from '../auth/current-device.decorator.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { PermanentTokenGuard } from '../auth/permanent-token.guard.js';
 import type { Device } from '../device.entity.js';
-import { HttpErrorsInterceptor } from './http-errors.interceptor.js';
+import { JwtDevicesErrorsInterceptor } from '../errors/jwt-devices-errors.interceptor.js';
 import { JWT_DEVICES_OPTIONS } from '../jwt-devices.internal-constants.js';
 import type { JwtDevicesUser } from '../jwt-devices-user.js';
 import type { ResolvedJwtDevicesOptions } from '../options/resolved-options.js';
@@ -14,7 +14,7 @@ import { answerSession } from './session-answer.js';
 
 /** `POST /device-refresh-token`: a device trades its permanent token for a new access token. Parameter types are interfaces or `Readonly<…>`, which emit `Object`, so an app's global ValidationPipe passes them through. */
 @Controller()
-@UseInterceptors(HttpErrorsInterceptor)
+@UseInterceptors(JwtDevicesErrorsInterceptor)
 export class DeviceRefreshTokenController {
   constructor(
     @Inject(JWT_DEVICES_OPTIONS) private readonly options: ResolvedJwtDevicesOptions,

@@ -11,11 +11,11 @@ import { clientAddress } from '../platform/client-address.js';
 import { DEVICE_NOT_FOUND_MESSAGE } from '../errors/messages.js';
 import { DeviceIdHeader, DeviceIdParam } from './device-id.decorators.js';
 import { type DeviceView, toDeviceView } from './device.view.js';
-import { HttpErrorsInterceptor } from './http-errors.interceptor.js';
+import { JwtDevicesErrorsInterceptor } from '../errors/jwt-devices-errors.interceptor.js';
 
 /** The caller's devices: list, log one out, log out all others. Parameter types emit `Object` or `Number`, which an app's global ValidationPipe passes through. */
 @Controller()
-@UseInterceptors(HttpErrorsInterceptor)
+@UseInterceptors(JwtDevicesErrorsInterceptor)
 @UseGuards(JwtDevicesAuthGuard)
 export class DevicesController {
   constructor(

@@ -80,13 +80,35 @@ forEachServer((database) => {
       }
     });
 
+    it("an app route that calls SessionsService under JwtDevicesErrorsInterceptor: bad credentials answer 400 in the app shape, and no device is created", async () => {
+      const before = await app.devices();
+      const response = await app.request({ method: 'POST', path: '/app/login-app-errors', body: { username: 'alice', password: 'wrong' } });
+      assertAppShape(response, 400, INVALID_CREDENTIALS);
+      assert.deepEqual(await app.devices(), before);
+      const login = await app.request<LoginBody>({ method: 'POST', path: '/app/login-app-errors', body: { username: 'alice', password: 'alice-password' } });
+      assert.equal(login.status, 200, login.text);
+      assert.equal((await app.devices()).length, before.length + 1);
+    });
+
+    it('an app route under JwtDevicesErrorsInterceptor while the user store is down answers 503 in the app shape, with Retry-After', async () => {
+      app.users.failing = true;
+      try {
+        const response = await app.request({ method: 'POST', path: '/app/login-app-errors', body: { username: 'alice', password: 'alice-password' } });
+        assertAppShape(response, 503, UNAVAILABLE);
+        assert.match(String(response.headers['retry-after']), /^[1-9][0-9]*$/);
+      } finally {
+        app.users.failing = false;
+      }
+    });
+
     it('a login while the database is down answers 503 in the app shape, with Retry-After', async () => {
+      const devicesBefore = (await app.devices()).length;
       await app.dataSource.destroy();
       const response = await app.request({ method: 'POST', path: '/auth-token', body: { username: 'alice', password: 'alice-password' } });
       assertAppShape(response, 503, UNAVAILABLE);
       assert.match(String(response.headers['retry-after']), /^[1-9][0-9]*$/);
       await app.dataSource.initialize();
-      assert.equal((await app.devices()).length, 1, 'no device was created');
+      assert.equal((await app.devices()).length, devicesBefore, 'no device was created');
     });
   });
 });

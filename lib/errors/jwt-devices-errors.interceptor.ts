@@ -1,15 +1,17 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { catchError, type Observable, throwError } from 'rxjs';
-import { toHttpError } from '../errors/http-answers.js';
-import { JwtDevicesError } from '../errors/jwt-devices.error.js';
+import { toHttpError } from './http-answers.js';
+import { JwtDevicesError } from './jwt-devices.error.js';
 import { setResponseHeaders } from '../platform/response-headers.js';
 
 /**
- * On the module's routes: turns its typed errors into Nest HttpExceptions (their headers set on the
- * response first), so an app's own exception filters answer them as they answer any other route.
+ * Turns the module's typed errors into Nest HttpExceptions (their headers, `Retry-After`, set on the
+ * response first), so an app's own exception filters answer them as they answer any other error. On
+ * every route of the module; `@UseInterceptors(JwtDevicesErrorsInterceptor)` does the same for a route
+ * of the app that calls SessionsService or DevicesService.
  */
 @Injectable()
-export class HttpErrorsInterceptor implements NestInterceptor {
+export class JwtDevicesErrorsInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return next.handle().pipe(
       catchError((error: unknown) => {
