@@ -1,6 +1,15 @@
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 
-/** Nest's console logger writing every level to stderr, so stdout carries only the "listening on" line. */
+/**
+ * Nest's ExceptionHandler logs a failed boot before rethrowing it (the app runs with abortOnError: false),
+ * and main.ts prints the same error once more, a configuration error without its stack.
+ */
+const BOOT_EXCEPTION_CONTEXT = 'ExceptionHandler';
+
+/**
+ * Nest's console logger writing every level to stderr, so stdout carries only the "listening on" line;
+ * a failed boot is printed once, by main.ts.
+ */
 export class StderrLogger extends ConsoleLogger {
   protected override printMessages(
     messages: unknown[],
@@ -10,6 +19,7 @@ export class StderrLogger extends ConsoleLogger {
     errorStack?: unknown,
     params?: Record<string, unknown>,
   ): void {
+    if (context === BOOT_EXCEPTION_CONTEXT) return;
     super.printMessages(messages, context, logLevel, 'stderr', errorStack, params);
   }
 }

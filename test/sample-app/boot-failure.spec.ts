@@ -26,5 +26,7 @@ forEachDatabase((database) => {
       /\[SampleApp\] JwtDevicesConfigError: Invalid JwtDevicesModule options:\n {2}- secret: must be at least 32 bytes for HS256 \(got 5\)\n {2}- leeway: must be at most 120 seconds \(got 121\)\n/,
     );
     assert.doesNotMatch(output, /listening on/);
+    assert.equal(output.split('Invalid JwtDevicesModule options').length - 1, 1, `the error is printed once, without a stack:\n${output}`);
+    assert.doesNotMatch(output, /\n\s+at /, 'no stack trace for a configuration error');
   });
 });
