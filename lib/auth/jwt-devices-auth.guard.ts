@@ -92,5 +92,7 @@ export class JwtDevicesAuthGuard extends AuthGuard(JWT_DEVICES_STRATEGY) {
 
 /** An HTTP request of Express or Fastify, or what an app's getRequest override hands over: it has headers. */
 function hasHeaders(request: unknown): request is Record<string, unknown> & { headers: object } {
-  return typeof request === 'object' && request !== null && typeof (request as { headers?: unknown }).headers === 'object' && (request as { headers?: unknown }).headers !== null;
+  if (typeof request !== 'object' || request === null) return false;
+  const { headers } = request as { headers?: unknown };
+  return typeof headers === 'object' && headers !== null;
 }
