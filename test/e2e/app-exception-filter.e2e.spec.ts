@@ -69,18 +69,24 @@ forEachServer((database) => {
       assert.deepEqual(Object.keys((response.json as { error: object }).error).sort(), ['code', 'text']);
     });
 
-    it('a login while the user store is down answers 503 in the app shape, with Retry-After', async () => {
-      app.users.failing = true;
-      try {
-        const response = await app.request({ method: 'POST', path: '/auth-token', body: { username: 'alice', password: 'alice-password' } });
-        assertAppShape(response, 503, UNAVAILABLE);
-        assert.match(String(response.headers['retry-after']), /^[1-9][0-9]*$/);
-      } finally {
-        app.users.failing = false;
-      }
-    });
+    const loginRoutes = [
+      { path: '/auth-token', name: 'a login' },
+      { path: '/app/login-app-errors', name: 'an app route under JwtDevicesErrorsInterceptor' },
+    ];
+    for (const { path, name } of loginRoutes) {
+      it(`${name} while the user store is down answers 503 in the app shape, with Retry-After`, async () => {
+        app.users.failing = true;
+        try {
+          const response = await app.request({ method: 'POST', path, body: { username: 'alice', password: 'alice-password' } });
+          assertAppShape(response, 503, UNAVAILABLE);
+          assert.match(String(response.headers['retry-after']), /^[1-9][0-9]*$/);
+        } finally {
+          app.users.failing = false;
+        }
+      });
+    }
 
-    it("an app route that calls SessionsService under JwtDevicesErrorsInterceptor: bad credentials answer 400 in the app shape, and no device is created", async () => {
+    it('an app route that calls SessionsService under JwtDevicesErrorsInterceptor: bad credentials answer 400 in the app shape, and no device is created', async () => {
       const before = await app.devices();
       const response = await app.request({ method: 'POST', path: '/app/login-app-errors', body: { username: 'alice', password: 'wrong' } });
       assertAppShape(response, 400, INVALID_CREDENTIALS);
@@ -88,17 +94,6 @@ forEachServer((database) => {
       const login = await app.request<LoginBody>({ method: 'POST', path: '/app/login-app-errors', body: { username: 'alice', password: 'alice-password' } });
       assert.equal(login.status, 200, login.text);
       assert.equal((await app.devices()).length, before.length + 1);
-    });
-
-    it('an app route under JwtDevicesErrorsInterceptor while the user store is down answers 503 in the app shape, with Retry-After', async () => {
-      app.users.failing = true;
-      try {
-        const response = await app.request({ method: 'POST', path: '/app/login-app-errors', body: { username: 'alice', password: 'alice-password' } });
-        assertAppShape(response, 503, UNAVAILABLE);
-        assert.match(String(response.headers['retry-after']), /^[1-9][0-9]*$/);
-      } finally {
-        app.users.failing = false;
-      }
     });
 
     it('a login while the database is down answers 503 in the app shape, with Retry-After', async () => {
