@@ -10,6 +10,8 @@ import { RevocationOutbox } from './revocation-outbox.js';
 const COMMAND_TIMEOUT_MS = 2000;
 const HEARTBEAT_MS = 1000;
 const IDS_PER_MESSAGE = 1000;
+/** Reconnect attempts 50 ms apart at first, then every 500 ms: back within half a second of Redis. */
+const MAX_RECONNECT_DELAY_MS = 500;
 
 /**
  * Device revocations over Redis pub/sub: one connection publishes, one subscribes. Trusted only while
@@ -31,10 +33,15 @@ export class RedisInvalidationBus implements DeviceInvalidationBus, OnModuleDest
   constructor(RedisClient: typeof Redis, { url, channel = DEFAULT_INVALIDATION_CHANNEL }: JwtDevicesRedisInvalidationOptions) {
     this.channel = channel;
     // No offline queue: a command while disconnected fails at once instead of holding a request until Redis is back.
-    const common: RedisOptions = { commandTimeout: COMMAND_TIMEOUT_MS, enableOfflineQueue: false, maxRetriesPerRequest: 0 };
+    const common: RedisOptions = {
+      commandTimeout: COMMAND_TIMEOUT_MS,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: (attempt: number) => Math.min(attempt * 50, MAX_RECONNECT_DELAY_MS),
+    };
     this.publisher = new RedisClient(url, { ...common, connectionName: 'jwt-devices-publisher' });
     this.subscriber = new RedisClient(url, { ...common, connectionName: 'jwt-devices-subscriber', autoResubscribe: false });
-    this.outbox = new RevocationOutbox((message) => this.publisher.publish(this.channel, message), IDS_PER_MESSAGE, this.logger, describeError);
+    this.outbox = new RevocationOutbox((message) => this.send(message), IDS_PER_MESSAGE, this.logger, describeError);
     this.subscriber.on('ready', () => void this.subscribeChannel());
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.channel) this.listener?.revoked(decodeRevocations(message));
@@ -68,6 +75,41 @@ export class RedisInvalidationBus implements DeviceInvalidationBus, OnModuleDest
     this.outbox.close();
     this.setSubscribed(false);
     await Promise.all([this.publisher, this.subscriber].map((client) => client.quit().catch(() => client.disconnect())));
+  }
+
+  /**
+   * Publishes one message. Redis reachable but this publisher's connection lost (as just after Redis comes
+   * back, when the subscriptions may be up first): the other instances trust their caches again, so wait
+   * for the connection to be made again (bounded) and send once more, rather than answer the revocation and
+   * leave it to the outbox's retry.
+   */
+  private async send(message: string): Promise<void> {
+    const connection = this.publisher.stream;
+    try {
+      await this.publisher.publish(this.channel, message);
+    } catch (error) {
+      if (!this.subscribed || this.closed || !(await this.publisherReconnected(connection))) throw error;
+      await this.publisher.publish(this.channel, message);
+    }
+  }
+
+  /** Whether the publisher is ready on a connection other than `failed` within COMMAND_TIMEOUT_MS. */
+  private publisherReconnected(failed: unknown): Promise<boolean> {
+    // A connection that just failed may still read 'ready' for a moment before it closes.
+    const reconnected = () => this.publisher.status === 'ready' && this.publisher.stream !== failed;
+    if (reconnected()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const onReady = () => {
+        if (reconnected()) finish(true);
+      };
+      const timer = setTimeout(() => finish(false), COMMAND_TIMEOUT_MS);
+      const finish = (isBack: boolean) => {
+        clearTimeout(timer);
+        this.publisher.off('ready', onReady);
+        resolve(isBack);
+      };
+      this.publisher.on('ready', onReady);
+    });
   }
 
   private async subscribeChannel(): Promise<void> {

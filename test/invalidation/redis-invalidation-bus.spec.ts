@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { RedisInvalidationBus } from '../../lib/invalidation/redis-invalidation-bus.js';
+import { decodeRevocations, DEFAULT_INVALIDATION_CHANNEL } from '../../lib/invalidation/revocation-messages.js';
 import { itDeliversToEveryBusOfItsChannel, RecordedBus } from '../fixtures/recorded-bus.js';
 import { TcpProxy } from '../fixtures/tcp-proxy.js';
 import { PrivateRedisServer } from '../support/redis-server.js';
@@ -40,6 +41,29 @@ describe('RedisInvalidationBus against a real redis-server', () => {
     await Promise.all([a.trusted(), b.trusted()]);
     assert.deepEqual(a.trust.slice(-2), [false, true]);
     assert.deepEqual(b.trust.slice(-2), [false, true]);
+  });
+
+  it('a publish while Redis is up but the publishing connection is not (as just after a restart) waits for it: once it resolves, Redis has delivered the ids', async () => {
+    const [a] = buses;
+    await a.trusted();
+    const listener = new Redis(redis.url);
+    const admin = new Redis(redis.url);
+    try {
+      const heard: Array<number[] | 'all'> = [];
+      listener.on('message', (_channel: string, message: string) => heard.push(decodeRevocations(message)));
+      await listener.subscribe(DEFAULT_INVALIDATION_CHANNEL);
+      // Every connection that is not a subscription goes (the buses' publishers), as when Redis restarts
+      // and the subscriptions happen to come back first; the subscriptions stay, so every bus still trusts its cache.
+      await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+      await a.bus.publish([61]);
+      assert.ok(a.bus.trusted);
+      // Redis answers this PING on the listener's connection after any message it pushed there before.
+      await listener.ping();
+      assert.deepEqual(heard, [[61]]);
+    } finally {
+      listener.disconnect();
+      admin.disconnect();
+    }
   });
 
   it('an instance cut off from Redis keeps what it could not publish and delivers it once it reaches Redis again', async () => {
