@@ -1,6 +1,7 @@
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { describeError } from './describe-error.js';
+import { BusTrust } from './bus-trust.js';
 import type { DeviceInvalidationBus, DeviceInvalidationListener } from './device-invalidation-bus.js';
 import { DEFAULT_INVALIDATION_CHANNEL, decodeRevocations } from './revocation-messages.js';
 import { RevocationOutbox } from './revocation-outbox.js';
@@ -34,10 +35,9 @@ export class PostgresInvalidationBus implements DeviceInvalidationBus, OnModuleD
   private readonly logger = new Logger('JwtDevicesModule');
   private readonly outbox: RevocationOutbox;
   private readonly heartbeat: NodeJS.Timeout;
-  private listener?: DeviceInvalidationListener;
+  /** Trusted while the connection listens. */
+  private readonly trust = new BusTrust(this.logger);
   private client?: PgClient;
-  private listening = false;
-  private state: 'starting' | 'up' | 'down' = 'starting';
   private reconnect?: NodeJS.Timeout;
   private closed = false;
 
@@ -48,11 +48,11 @@ export class PostgresInvalidationBus implements DeviceInvalidationBus, OnModuleD
   }
 
   get trusted(): boolean {
-    return this.listening;
+    return this.trust.value;
   }
 
   subscribe(listener: DeviceInvalidationListener): void {
-    this.listener = listener;
+    this.trust.subscribe(listener);
   }
 
   publish(deviceIds: readonly number[]): Promise<void> {
@@ -64,7 +64,7 @@ export class PostgresInvalidationBus implements DeviceInvalidationBus, OnModuleD
     clearInterval(this.heartbeat);
     clearTimeout(this.reconnect);
     this.outbox.close();
-    this.setListening(false);
+    this.trust.off();
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => undefined);
@@ -77,7 +77,7 @@ export class PostgresInvalidationBus implements DeviceInvalidationBus, OnModuleD
     const client = new pool.Client({ ...pool.options, application_name: LISTENER_APPLICATION_NAME });
     this.client = client;
     client.on('notification', ({ channel, payload }) => {
-      if (client === this.client && channel === this.channel && payload) this.listener?.revoked(decodeRevocations(payload));
+      if (client === this.client && channel === this.channel && payload) this.trust.revoked(decodeRevocations(payload));
     });
     client.on('error', (error) => this.drop(client, describeError(error)));
     client.on('end', () => this.drop(client, 'connection closed'));
@@ -89,9 +89,7 @@ export class PostgresInvalidationBus implements DeviceInvalidationBus, OnModuleD
       return;
     }
     if (client !== this.client) return;
-    if (this.state !== 'up') this.logger.log('Device invalidation: listening on PostgreSQL; the device cache is on');
-    this.state = 'up';
-    this.setListening(true);
+    this.trust.up('Device invalidation: listening on PostgreSQL; the device cache is on');
     this.outbox.flush();
   }
 
@@ -104,25 +102,18 @@ export class PostgresInvalidationBus implements DeviceInvalidationBus, OnModuleD
   }
 
   private retryLater(reason: string): void {
-    this.setListening(false);
-    if (this.closed) return;
-    if (this.state !== 'down') {
-      this.state = 'down';
-      this.logger.warn(`Device invalidation: PostgreSQL listener lost (${reason}); reading the database on every request until it is back`);
+    if (this.closed) {
+      this.trust.off();
+      return;
     }
+    this.trust.down(`Device invalidation: PostgreSQL listener lost (${reason}); reading the database on every request until it is back`);
     clearTimeout(this.reconnect);
     this.reconnect = setTimeout(() => void this.connect(), RECONNECT_MS).unref();
   }
 
-  private setListening(listening: boolean): void {
-    if (this.listening === listening) return;
-    this.listening = listening;
-    this.listener?.trustChanged(listening);
-  }
-
   private async checkListener(): Promise<void> {
     const client = this.client;
-    if (!client || !this.listening) return;
+    if (!client || !this.trust.value) return;
     try {
       await withTimeout(client.query('SELECT 1'));
     } catch (error) {

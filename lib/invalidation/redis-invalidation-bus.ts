@@ -2,6 +2,7 @@ import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { JwtDevicesRedisInvalidationOptions } from '../options/module-options.js';
 import { describeError } from './describe-error.js';
+import { BusTrust } from './bus-trust.js';
 import type { DeviceInvalidationBus, DeviceInvalidationListener } from './device-invalidation-bus.js';
 import { DEFAULT_INVALIDATION_CHANNEL, decodeRevocations } from './revocation-messages.js';
 import { RevocationOutbox } from './revocation-outbox.js';
@@ -24,10 +25,8 @@ export class RedisInvalidationBus implements DeviceInvalidationBus, OnModuleDest
   private readonly subscriber: Redis;
   private readonly outbox: RevocationOutbox;
   private readonly heartbeat: NodeJS.Timeout;
-  private listener?: DeviceInvalidationListener;
-  private subscribed = false;
-  /** What was last logged about the subscription, so each change of state is logged once. */
-  private subscriberState: 'starting' | 'up' | 'down' = 'starting';
+  /** Trusted while the channel is subscribed. */
+  private readonly trust = new BusTrust(this.logger);
   private closed = false;
 
   constructor(RedisClient: typeof Redis, { url, channel = DEFAULT_INVALIDATION_CHANNEL }: JwtDevicesRedisInvalidationOptions) {
@@ -44,12 +43,12 @@ export class RedisInvalidationBus implements DeviceInvalidationBus, OnModuleDest
     this.outbox = new RevocationOutbox((message) => this.send(message), IDS_PER_MESSAGE, this.logger, describeError);
     this.subscriber.on('ready', () => void this.subscribeChannel());
     this.subscriber.on('message', (channel: string, message: string) => {
-      if (channel === this.channel) this.listener?.revoked(decodeRevocations(message));
+      if (channel === this.channel) this.trust.revoked(decodeRevocations(message));
     });
     this.subscriber.on('close', () => this.lost('connection closed'));
     // A dropped connection also closes; an error while connecting only names the reason in the log.
     this.subscriber.on('error', (error: Error) => {
-      if (!this.subscribed) this.lost(describeError(error));
+      if (!this.trust.value) this.lost(describeError(error));
     });
     this.publisher.on('ready', () => this.outbox.flush());
     // 'close' follows an error; a failed publish is logged where it fails.
@@ -58,11 +57,11 @@ export class RedisInvalidationBus implements DeviceInvalidationBus, OnModuleDest
   }
 
   get trusted(): boolean {
-    return this.subscribed;
+    return this.trust.value;
   }
 
   subscribe(listener: DeviceInvalidationListener): void {
-    this.listener = listener;
+    this.trust.subscribe(listener);
   }
 
   publish(deviceIds: readonly number[]): Promise<void> {
@@ -73,7 +72,7 @@ export class RedisInvalidationBus implements DeviceInvalidationBus, OnModuleDest
     this.closed = true;
     clearInterval(this.heartbeat);
     this.outbox.close();
-    this.setSubscribed(false);
+    this.trust.off();
     await Promise.all([this.publisher, this.subscriber].map((client) => client.quit().catch(() => client.disconnect())));
   }
 
@@ -88,7 +87,7 @@ export class RedisInvalidationBus implements DeviceInvalidationBus, OnModuleDest
     try {
       await this.publisher.publish(this.channel, message);
     } catch (error) {
-      if (!this.subscribed || this.closed || !(await this.publisherReconnected(connection))) throw error;
+      if (!this.trust.value || this.closed || !(await this.publisherReconnected(connection))) throw error;
       await this.publisher.publish(this.channel, message);
     }
   }
@@ -120,32 +119,22 @@ export class RedisInvalidationBus implements DeviceInvalidationBus, OnModuleDest
       this.subscriber.disconnect(true);
       return;
     }
-    if (this.subscriberState !== 'up') this.logger.log('Device invalidation: subscribed to Redis; the device cache is on');
-    this.subscriberState = 'up';
-    this.setSubscribed(true);
+    this.trust.up('Device invalidation: subscribed to Redis; the device cache is on');
   }
 
   /** Until resubscribed, revocations may be missed: the cache is not trusted. */
   private lost(reason: string): void {
-    this.setSubscribed(false);
-    if (this.closed || this.subscriberState === 'down') return;
-    this.subscriberState = 'down';
-    this.logger.warn(`Device invalidation: Redis unreachable (${reason}); reading the database on every request until it is back`);
-  }
-
-  private setSubscribed(subscribed: boolean): void {
-    if (this.subscribed === subscribed) return;
-    this.subscribed = subscribed;
-    this.listener?.trustChanged(subscribed);
+    if (this.closed) this.trust.off();
+    else this.trust.down(`Device invalidation: Redis unreachable (${reason}); reading the database on every request until it is back`);
   }
 
   /** A PING the subscription must answer within COMMAND_TIMEOUT_MS, or the connection is dropped and made again. */
   private async checkSubscription(): Promise<void> {
-    if (!this.subscribed) return;
+    if (!this.trust.value) return;
     try {
       await this.subscriber.ping();
     } catch (error) {
-      if (!this.subscribed || this.closed) return;
+      if (!this.trust.value || this.closed) return;
       this.lost(`no answer to a heartbeat: ${describeError(error)}`);
       this.subscriber.disconnect(true);
     }
