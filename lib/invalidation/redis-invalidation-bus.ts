@@ -27,6 +27,8 @@ export class RedisInvalidationBus implements DeviceInvalidationBus, OnModuleDest
   private readonly heartbeat: NodeJS.Timeout;
   /** Trusted while the channel is subscribed. */
   private readonly trust = new BusTrust(this.logger);
+  /** The wait for the publisher to reconnect after `failed` (its connection then), shared by the sends that failed on it. */
+  private reconnectWait?: { failed: unknown; back: Promise<boolean> };
   private closed = false;
 
   constructor(RedisClient: typeof Redis, { url, channel = DEFAULT_INVALIDATION_CHANNEL }: JwtDevicesRedisInvalidationOptions) {
@@ -92,12 +94,17 @@ export class RedisInvalidationBus implements DeviceInvalidationBus, OnModuleDest
     }
   }
 
-  /** Whether the publisher is ready on a connection other than `failed` within COMMAND_TIMEOUT_MS. */
+  /**
+   * Whether the publisher is ready on a connection other than `failed` within COMMAND_TIMEOUT_MS. Sends
+   * that failed on the same connection share one wait, so a burst of revocations adds one listener.
+   */
   private publisherReconnected(failed: unknown): Promise<boolean> {
     // A connection that just failed may still read 'ready' for a moment before it closes.
     const reconnected = () => this.publisher.status === 'ready' && this.publisher.stream !== failed;
     if (reconnected()) return Promise.resolve(true);
-    return new Promise((resolve) => {
+    const pending = this.reconnectWait;
+    if (pending && pending.failed === failed) return pending.back;
+    const back = new Promise<boolean>((resolve) => {
       const onReady = () => {
         if (reconnected()) finish(true);
       };
@@ -105,10 +112,13 @@ export class RedisInvalidationBus implements DeviceInvalidationBus, OnModuleDest
       const finish = (isBack: boolean) => {
         clearTimeout(timer);
         this.publisher.off('ready', onReady);
+        if (this.reconnectWait?.back === back) this.reconnectWait = undefined;
         resolve(isBack);
       };
       this.publisher.on('ready', onReady);
     });
+    this.reconnectWait = { failed, back };
+    return back;
   }
 
   private async subscribeChannel(): Promise<void> {
